@@ -1,0 +1,107 @@
+package dev.herald.subscriptions.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.testing.Api;
+import dev.herald.testing.MicroProcess;
+import dev.herald.testing.TestRedis;
+import dev.herald.testing.TestSubscriber;
+import java.net.URL;
+import java.util.Base64;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(ArquillianExtension.class)
+class SubscriptionsIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, MicroProcess.WAR.toFile());
+    }
+
+    @ArquillianResource
+    URL url;
+
+    Api api;
+
+    @BeforeEach
+    void connect() {
+        api = Api.at(url);
+    }
+
+    @Test
+    void publicKeyIsAnUncompressedP256Point() {
+        var reply = api.get("api/subscribe");
+        assertThat(reply.status()).isEqualTo(200);
+        byte[] key = Base64.getUrlDecoder().decode(reply.json().getString("public_key"));
+        assertThat(key).hasSize(65);
+        assertThat(key[0]).isEqualTo((byte) 4);
+        assertThat(TestRedis.client().get(TestRedis.PREFIX + "vapid:private-key")).isNotBlank();
+    }
+
+    @Test
+    void subscribeStoresRecordAndIndexes() {
+        var subscriber = TestSubscriber.create();
+        var reply = api.post("api/subscribe", subscriber.json());
+
+        assertThat(reply.status()).isEqualTo(201);
+        String id = reply.json().getString("id");
+        assertThat(reply.header("Location")).endsWith("/api/subscriptions/" + id);
+        var record = TestRedis.client().hgetAll(TestRedis.PREFIX + "subscription:" + id);
+        assertThat(record.get("subscription")).contains(subscriber.endpoint(), subscriber.p256dh(), subscriber.authSecret());
+        assertThat(TestRedis.client().sismember(TestRedis.PREFIX + "subscriptions", id)).isTrue();
+        assertThat(TestRedis.client().hget(TestRedis.PREFIX + "subscriptions:by-endpoint", record.get("endpoint"))).isEqualTo(id);
+        assertThat(api.get("api/subscriptions/" + id).json().getString("endpoint")).isEqualTo(subscriber.endpoint());
+    }
+
+    @Test
+    void subscribeTwiceKeepsOneRecordWithTheNewKeys() {
+        var first = TestSubscriber.create();
+        String id = api.post("api/subscribe", first.json()).json().getString("id");
+        var renewed = TestSubscriber.create();
+        var before = TestRedis.snapshot(TestRedis.PREFIX).keySet();
+
+        var reply = api.post("api/subscribe", TestSubscriber.json(first.endpoint(), renewed.p256dh(), renewed.authSecret(), "null"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().getString("id")).isEqualTo(id);
+        assertThat(TestRedis.snapshot(TestRedis.PREFIX).keySet()).isEqualTo(before);
+        assertThat(TestRedis.client().hget(TestRedis.PREFIX + "subscription:" + id, "subscription"))
+                .contains(renewed.p256dh()).doesNotContain(first.p256dh());
+    }
+
+    @Test
+    void unsubscribeRemovesRecordAndIndexes() {
+        var before = TestRedis.snapshot(TestRedis.PREFIX);
+        String id = api.post("api/subscribe", TestSubscriber.create().json()).json().getString("id");
+
+        var reply = api.post("api/unsubscribe", "{\"client_uuid\":\"" + id + "\"}");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().getString("message")).isEqualTo("unsubscribed");
+        assertThat(TestRedis.snapshot(TestRedis.PREFIX)).isEqualTo(before);
+    }
+
+    @Test
+    void deleteRemovesRecordAndAnswersNoContent() {
+        var before = TestRedis.snapshot(TestRedis.PREFIX);
+        String id = api.post("api/subscribe", TestSubscriber.create().json()).json().getString("id");
+
+        assertThat(api.delete("api/subscriptions/" + id).status()).isEqualTo(204);
+        assertThat(TestRedis.snapshot(TestRedis.PREFIX)).isEqualTo(before);
+        assertThat(api.get("api/subscriptions/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void unknownWellFormedIdAnswersLikeAKnownOne() {
+        String unknown = java.util.UUID.randomUUID().toString();
+        assertThat(api.post("api/unsubscribe", "{\"client_uuid\":\"" + unknown + "\"}").status()).isEqualTo(200);
+        assertThat(api.delete("api/subscriptions/" + unknown).status()).isEqualTo(204);
+    }
+}

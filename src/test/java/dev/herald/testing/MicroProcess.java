@@ -1,0 +1,143 @@
+package dev.herald.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Payara Micro in a child process running the WAR the build produced, for tests that
+ * need their own configuration or a restart, and for the dev launcher.
+ */
+public final class MicroProcess implements AutoCloseable {
+
+    public static final Path MICRO_JAR = Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar"));
+    public static final Path WAR = Path.of(System.getProperty("herald.war", "target/herald.war"));
+
+    final Process process;
+    final int port;
+    final Path log;
+
+    MicroProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts Payara Micro with the given system properties and returns once the app answers, or throws with the log. */
+    public static MicroProcess start(Map<String, String> properties, int port, Duration timeout) throws IOException {
+        Path log = Files.createTempFile("herald-micro-", ".log");
+        Process process = new ProcessBuilder(command(properties, port, List.of()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        var micro = new MicroProcess(process, port, log);
+        micro.awaitReady(timeout);
+        return micro;
+    }
+
+    public static List<String> command(Map<String, String> properties, int port, List<String> extraOptions) {
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", MICRO_JAR.toString(), "--nocluster", "--nohostaware",
+                "--port", String.valueOf(port), "--contextroot", "/", "--deploy", WAR.toString()));
+        command.addAll(extraOptions);
+        return command;
+    }
+
+    void awaitReady(Duration timeout) throws IOException {
+        var client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + ":\n" + tail());
+            }
+            try {
+                var response = client.send(HttpRequest.newBuilder(uri("/api/subscribe")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            sleep(500);
+        }
+        close();
+        throw new IllegalStateException("Payara Micro did not serve the app within " + timeout + ":\n" + tail());
+    }
+
+    /** Waits for the process to end by itself (a deployment that must fail), returning its log. */
+    public static String runUntilExitOrReady(Map<String, String> properties, Duration timeout) throws IOException {
+        Path log = Files.createTempFile("herald-micro-", ".log");
+        int port = freePort();
+        Process process = new ProcessBuilder(command(properties, port, List.of()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        var micro = new MicroProcess(process, port, log);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                String text = micro.tail();
+                if (text.contains("Payara Micro URLs:") || text.contains("Deployed 0 archive") || !process.isAlive()) {
+                    return text;
+                }
+                sleep(500);
+            }
+            return micro.tail();
+        } finally {
+            micro.close();
+        }
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public String tail() {
+        try {
+            String text = Files.readString(log);
+            return text.length() > 20_000 ? text.substring(text.length() - 20_000) : text;
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    public static int freePort() {
+        try (var socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
