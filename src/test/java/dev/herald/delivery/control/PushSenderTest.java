@@ -18,6 +18,7 @@ import dev.herald.vapid.control.VapidKeys;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -181,5 +182,16 @@ class PushSenderTest {
 
         assertThat(result.status()).isEqualTo(403);
         assertThat(stub.rejections()).singleElement().satisfies(r -> assertThat(r.reason()).contains("k is not"));
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsOrHttpDate() {
+        Instant now = Instant.parse("2026-11-27T10:00:00Z");
+
+        assertThat(RetryAfter.parse("30", now)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(RetryAfter.parse("Fri, 27 Nov 2026 10:02:00 GMT", now)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(RetryAfter.parse("Fri, 27 Nov 2026 09:00:00 GMT", now)).isEqualTo(Duration.ZERO);
+        assertThat(RetryAfter.parse("soon", now)).isNull();
+        assertThat(RetryAfter.parse(null, now)).isNull();
     }
 }
