@@ -4,7 +4,10 @@ import dev.herald.crypto.control.P256;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -16,21 +19,24 @@ import java.security.spec.ECPublicKeySpec;
 import java.util.HashMap;
 import java.util.Map;
 import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import nl.martijndwars.webpush.Encoding;
 import nl.martijndwars.webpush.HttpEce;
+import nl.martijndwars.webpush.Utils;
 import org.bouncycastle.jce.interfaces.ECPublicKey;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Message encryption for Web Push (RFC 8291), content coding aes128gcm (RFC 8188) only.
  *
- * The key schedule (ECDH, HKDF) is web-push's HttpEce with Encoding.AES128GCM. Its own
+ * The key schedule is web-push's HttpEce with Encoding.AES128GCM (HKDF, info strings). Its own
  * encrypt() asks the JVM-wide provider "BC" by name; that provider may belong to the server
  * (WildFly) and reject our class loader's key types, and registering ours from a WAR leaks on
- * redeploy. So keys come from a private BouncyCastleProvider instance that is never registered,
- * ECDH from the JDK, AES-GCM from the JDK, and the RFC 8188 header is written here.
+ * redeploy. So BouncyCastle is a private provider instance that is never registered: it makes
+ * the keys and the ECDH (its webpushSecret() would take the JVM's default ECDH, about three
+ * times slower here); AES-GCM is the JDK's; the RFC 8188 header is written here.
  */
 @ApplicationScoped
 public class PayloadEncryption {
@@ -67,8 +73,7 @@ public class PayloadEncryption {
         }
         try {
             ECPublicKey receiver = (ECPublicKey) publicKey(uaPublic);
-            Map<String, KeyPair> keys = new HashMap<>(Map.of("sender", sender));
-            byte[][] keyAndNonce = new HttpEce(keys, new HashMap<>()).deriveKeyAndNonce(
+            byte[][] keyAndNonce = new SenderEce(sender).deriveKeyAndNonce(
                     salt, null, "sender", receiver, authSecret, Encoding.AES128GCM, Cipher.ENCRYPT_MODE);
             Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
             aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keyAndNonce[0], "AES"), new GCMParameterSpec(128, keyAndNonce[1]));
@@ -85,6 +90,31 @@ public class PayloadEncryption {
             return out.array();
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot encrypt for this subscription: " + e.getMessage(), e);
+        }
+    }
+
+    /** HttpEce whose ECDH runs on the private BouncyCastle instance. */
+    static final class SenderEce extends HttpEce {
+        final KeyPair sender;
+
+        SenderEce(KeyPair sender) {
+            super(new HashMap<>(Map.of("sender", sender)), new HashMap<>());
+            this.sender = sender;
+        }
+
+        /** RFC 8291 section 3.3: IKM = HKDF(auth_secret, ecdh_secret, "WebPush: info" 0x00 ua_public as_public, 32). */
+        @Override
+        public byte[] webpushSecret(String keyId, ECPublicKey receiver, byte[] authSecret, int mode) throws InvalidKeyException {
+            try {
+                KeyAgreement agreement = KeyAgreement.getInstance("ECDH", BC);
+                agreement.init(sender.getPrivate());
+                agreement.doPhase(receiver, true);
+                byte[] info = Utils.concat(WEB_PUSH_INFO.getBytes(StandardCharsets.US_ASCII),
+                        Utils.encode(receiver), Utils.encode((ECPublicKey) sender.getPublic()));
+                return hkdfExpand(agreement.generateSecret(), authSecret, info, SHA_256_LENGTH);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
