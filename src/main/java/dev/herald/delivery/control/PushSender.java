@@ -9,6 +9,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
@@ -81,6 +83,12 @@ public class PushSender {
             builder.executor(executor);
         }
         client = builder.build();
+    }
+
+    /** Built at deployment, so a bad timeout setting or a missing thread factory stops the deployment, not the first push. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        LOG.config(() -> "push HTTP client ready: connect timeout " + connectTimeout + ", request timeout " + requestTimeout
+                + (executor == null ? ", default executor" : ", container-managed threads"));
     }
 
     @PreDestroy
