@@ -108,7 +108,10 @@ public class PushSender {
         URI endpoint;
         try {
             endpoint = policy == null ? URI.create(subscription.endpoint()) : policy.check(subscription.endpoint());
-        } catch (IllegalArgumentException e) {
+            if (!"https".equalsIgnoreCase(endpoint.getScheme()) && !"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
+                return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
             return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
         } catch (WebApplicationException e) {
             return CompletableFuture.completedFuture(PushResult.failure("endpoint refused: " + e.getMessage()));
