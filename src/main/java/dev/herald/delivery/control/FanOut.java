@@ -10,6 +10,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.ws.rs.ServiceUnavailableException;
 import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -101,8 +103,27 @@ public class FanOut {
     public Job start(Notification notification) {
         var job = new Job(UUID.randomUUID().toString(), notification);
         jobs.create(job.id(), 0);
-        CompletableFuture.runAsync(() -> walk(job), executor);
+        try {
+            executor.execute(() -> walk(job));
+        } catch (RejectedExecutionException e) {
+            jobs.delete(job.id());
+            throw new ServiceUnavailableException("The server is too busy to start a notification now; nothing was sent.", 5L);
+        }
         return job;
+    }
+
+    /**
+     * The managed executor may have no queue (Payara's default hands each task to a thread, up
+     * to a maximum, then rejects): when it is saturated, the submitting thread does the short
+     * task itself. That throttles the walk and never loses a completion, which would leave
+     * the job running forever.
+     */
+    void run(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     void walk(Job job) {
@@ -156,7 +177,7 @@ public class FanOut {
             inFlight.acquire();
             job.dispatched();
             var target = new Target(id, subscription, URI.create(subscription.endpoint()).getHost());
-            executor.execute(() -> attempt(job, target, 0));
+            run(() -> attempt(job, target, 0));
         }
         flusher.maybeFlush(job);
     }
@@ -177,7 +198,7 @@ public class FanOut {
             return;
         }
         sending.whenCompleteAsync((result, error) -> settleOrRetry(job, target, retries,
-                error == null ? result : new PushResult(0, String.valueOf(error), null)), executor);
+                error == null ? result : new PushResult(0, String.valueOf(error), null)), this::run);
     }
 
     void settleOrRetry(Job job, Target target, int retries, PushResult result) {
@@ -233,7 +254,7 @@ public class FanOut {
 
     /** Waits without holding an executor thread: a JDK timer hands the task to the managed executor. */
     void later(Duration delay, Runnable task) {
-        CompletableFuture.delayedExecutor(Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS, executor).execute(task);
+        CompletableFuture.delayedExecutor(Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS, this::run).execute(task);
     }
 
     void settlePush(Job job) {

@@ -62,6 +62,10 @@ public class Jobs {
         }
     }
 
+    public void delete(String id) {
+        redis.client().del(key(id), failuresKey(id));
+    }
+
     public Optional<JobReport> report(String id) {
         try (var pipeline = redis.client().pipelined()) {
             var job = pipeline.hgetAll(key(id));
