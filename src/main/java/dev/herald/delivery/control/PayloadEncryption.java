@@ -2,24 +2,15 @@ package dev.herald.delivery.control;
 
 import dev.herald.crypto.control.P256;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.SecureRandom;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.util.HashMap;
-import java.util.Map;
 import javax.crypto.Cipher;
-import javax.crypto.KeyAgreement;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import nl.martijndwars.webpush.Encoding;
@@ -56,11 +47,11 @@ public class PayloadEncryption {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         // RFC 8291 section 3.1: a new key pair for every message
-        return encrypt(plaintext, decode(p256dh, "p256dh"), decode(auth, "auth"), ephemeralKeyPair(), salt);
+        return encrypt(plaintext, decode(p256dh, "p256dh"), decode(auth, "auth"), Ephemeral.create(), salt);
     }
 
-    /** Test hook: fixed sender key pair and salt reproduce RFC 8291 Appendix A. */
-    byte[] encrypt(byte[] plaintext, byte[] uaPublic, byte[] authSecret, KeyPair sender, byte[] salt) {
+    /** Test hook: a fixed sender key and salt reproduce RFC 8291 Appendix A. */
+    byte[] encrypt(byte[] plaintext, byte[] uaPublic, byte[] authSecret, Ephemeral sender, byte[] salt) {
         if (plaintext.length > MAX_PLAINTEXT) {
             throw new IllegalArgumentException("payload is " + plaintext.length + " bytes; at most " + MAX_PLAINTEXT
                     + " fit into one encrypted push message (RFC 8291 section 4).");
@@ -73,11 +64,11 @@ public class PayloadEncryption {
         }
         try {
             ECPublicKey receiver = (ECPublicKey) publicKey(uaPublic);
-            byte[][] keyAndNonce = new SenderEce(sender).deriveKeyAndNonce(
+            byte[][] keyAndNonce = new SenderEce(sender, uaPublic).deriveKeyAndNonce(
                     salt, null, "sender", receiver, authSecret, Encoding.AES128GCM, Cipher.ENCRYPT_MODE);
             Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
             aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keyAndNonce[0], "AES"), new GCMParameterSpec(128, keyAndNonce[1]));
-            byte[] senderPublic = ((ECPublicKey) sender.getPublic()).getQ().getEncoded(false);
+            byte[] senderPublic = sender.publicKey();
             int cipherLength = plaintext.length + 1 + 16;
             // RFC 8188 section 2.1 header: salt, rs, idlen, keyid (RFC 8291 section 4: the sender's public key)
             ByteBuffer out = ByteBuffer.allocate(16 + 4 + 1 + senderPublic.length + cipherLength)
@@ -93,46 +84,23 @@ public class PayloadEncryption {
         }
     }
 
-    /** HttpEce whose ECDH runs on the private BouncyCastle instance. */
+    /** web-push's HttpEce key schedule, with the ECDH on the ephemeral scalar (no JCA key pair needed). */
     static final class SenderEce extends HttpEce {
-        final KeyPair sender;
+        final Ephemeral sender;
+        final byte[] uaPublic;
 
-        SenderEce(KeyPair sender) {
-            super(new HashMap<>(Map.of("sender", sender)), new HashMap<>());
+        SenderEce(Ephemeral sender, byte[] uaPublic) {
+            super(new HashMap<>(), new HashMap<>());
             this.sender = sender;
+            this.uaPublic = uaPublic;
         }
 
         /** RFC 8291 section 3.3: IKM = HKDF(auth_secret, ecdh_secret, "WebPush: info" 0x00 ua_public as_public, 32). */
         @Override
-        public byte[] webpushSecret(String keyId, ECPublicKey receiver, byte[] authSecret, int mode) throws InvalidKeyException {
-            try {
-                KeyAgreement agreement = KeyAgreement.getInstance("ECDH", BC);
-                agreement.init(sender.getPrivate());
-                agreement.doPhase(receiver, true);
-                byte[] info = Utils.concat(WEB_PUSH_INFO.getBytes(StandardCharsets.US_ASCII),
-                        Utils.encode(receiver), Utils.encode((ECPublicKey) sender.getPublic()));
-                return hkdfExpand(agreement.generateSecret(), authSecret, info, SHA_256_LENGTH);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+        public byte[] webpushSecret(String keyId, ECPublicKey receiver, byte[] authSecret, int mode) {
+            byte[] info = Utils.concat(WEB_PUSH_INFO.getBytes(StandardCharsets.US_ASCII), uaPublic, sender.publicKey());
+            return hkdfExpand(sender.agree(uaPublic), authSecret, info, SHA_256_LENGTH);
         }
-    }
-
-    static KeyPair ephemeralKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BC);
-            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A sender key pair from a fixed private key, as HttpEce wants it (BouncyCastle key types). */
-    static KeyPair keyPair(BigInteger privateKey) throws GeneralSecurityException {
-        KeyFactory factory = KeyFactory.getInstance("EC", BC);
-        return new KeyPair(publicKey(P256.publicFromPrivate(privateKey)),
-                factory.generatePrivate(new ECPrivateKeySpec(privateKey, P256.spec())));
     }
 
     static java.security.PublicKey publicKey(byte[] uncompressed) throws GeneralSecurityException {

@@ -29,7 +29,7 @@ class PayloadEncryptionTest {
 
     @Test
     void reproducesRfc8291AppendixAByteForByte() throws Exception {
-        KeyPair sender = PayloadEncryption.keyPair(new BigInteger(1, P256.fromBase64Url(AS_PRIVATE)));
+        Ephemeral sender = Ephemeral.of(new BigInteger(1, P256.fromBase64Url(AS_PRIVATE)));
 
         byte[] body = encryption.encrypt(PLAINTEXT.getBytes(StandardCharsets.UTF_8), P256.fromBase64Url(UA_PUBLIC),
                 P256.fromBase64Url(AUTH_SECRET), sender, P256.fromBase64Url(SALT));
