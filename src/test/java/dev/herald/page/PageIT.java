@@ -268,9 +268,11 @@ class PageIT {
         browser.open(page);
         browser.awaitState("default", WAIT);
         var worker = browser.awaitWorker(page, WAIT);
-        // a push reaches only an activated worker; `ready` already resolves while it activates
+        // a push reaches only an activated worker; `ready` already resolves while it activates, and
+        // the page is controlled once activate (clients.claim) has finished
         Browser.await(() -> Boolean.TRUE.equals(browser.asyncScript("navigator.serviceWorker.ready"
-                + ".then(r => arguments[0](r.active.state === 'activated'))")) ? Boolean.TRUE : null, WAIT, () -> "an activated worker");
+                + ".then(r => arguments[0](r.active.state === 'activated' && navigator.serviceWorker.controller !== null))"))
+                ? Boolean.TRUE : null, WAIT, () -> "an activated worker controlling the page");
 
         browser.deliverPush(origin, worker, "{\"title\":\"Build 42 is green\",\"body\":\"All 311 tests passed.\","
                 + "\"url\":\"reports/42?tab=tests\",\"tag\":\"build\"}");
@@ -336,7 +338,10 @@ class PageIT {
                     + ".then(all => arguments[0](all.map(n => ({title: n.title, body: n.body, tag: n.tag, icon: n.icon,"
                     + " url: n.data && n.data.url}))))");
             return list.size() >= atLeast ? list : null;
-        }, WAIT, () -> atLeast + " notifications");
+        }, WAIT, () -> atLeast + " notifications; worker versions " + browser.workerVersions() + "; errors " + browser.consoleErrors()
+                + "; probe " + browser.asyncScript("navigator.serviceWorker.ready.then(r => r.showNotification('probe')"
+                + ".then(() => r.getNotifications())).then(all => arguments[0](Notification.permission + ' ' + all.map(n => n.title)),"
+                + " e => arguments[0]('failed: ' + e))"));
     }
 
     void screenshots(String state) {
