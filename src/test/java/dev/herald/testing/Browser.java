@@ -84,6 +84,8 @@ public final class Browser implements AutoCloseable {
             throw new IllegalStateException("The page tests run in Debian's headless Chromium, and " + CHROMIUM + " or "
                     + CHROMEDRIVER + " is missing. Install them: apt-get install -y chromium chromium-driver (.ci/run does).");
         }
+        // Debian's driver and browser only: Selenium Manager (which would download them) is never asked
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         try {
             Path profile = Files.createTempDirectory("herald-chromium-");
             var options = new ChromeOptions();
