@@ -1,13 +1,11 @@
 package dev.herald.subscriptions.control;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.BadRequestException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.inject.Inject;
 
@@ -21,21 +19,14 @@ public class EndpointPolicy {
     static final int MAX_LENGTH = 2048;
 
     /** Exact host names; an entry starting with a dot matches that domain's sub-domains. */
+    @Inject
+    @ConfigProperty(name = "herald.push.allowed-hosts")
     List<String> allowedHosts;
 
     /** Only for tests and local development against a push-service stub on loopback. */
     @Inject
     @ConfigProperty(name = "herald.push.allow-insecure")
     boolean allowInsecure;
-
-    /**
-     * Read from Config rather than injected: TomEE 9's OpenWebBeans cannot resolve MicroProfile
-     * Config's generic producers (List&lt;T&gt;, Optional&lt;T&gt;), so such an injection point fails deployment there.
-     */
-    @PostConstruct
-    void readSettings() {
-        allowedHosts = ConfigProvider.getConfig().getValues("herald.push.allowed-hosts", String.class);
-    }
 
     public URI check(String endpoint) {
         if (endpoint == null || endpoint.isBlank()) {

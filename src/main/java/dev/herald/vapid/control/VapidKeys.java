@@ -2,7 +2,6 @@ package dev.herald.vapid.control;
 
 import dev.herald.crypto.control.P256;
 import dev.herald.platform.control.Redis;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -18,7 +17,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -32,10 +31,16 @@ public class VapidKeys {
 
     static final Logger LOG = Logger.getLogger(VapidKeys.class.getName());
 
+    @Inject
+    @ConfigProperty(name = "herald.vapid.private-key")
     Optional<String> configuredKey;
 
+    @Inject
+    @ConfigProperty(name = "herald.vapid.private-key-file")
     Optional<String> configuredFile;
 
+    @Inject
+    @ConfigProperty(name = "herald.vapid.public-key")
     Optional<String> configuredPublicKey;
 
     @Inject
@@ -48,18 +53,6 @@ public class VapidKeys {
     ECPublicKey publicKey;
     byte[] publicKeyBytes;
     String source;
-
-    /**
-     * Read from Config rather than injected: TomEE 9's OpenWebBeans cannot resolve MicroProfile
-     * Config's generic Optional&lt;T&gt; producer, so such an injection point fails deployment there.
-     */
-    @PostConstruct
-    void readSettings() {
-        var config = ConfigProvider.getConfig();
-        configuredKey = config.getOptionalValue("herald.vapid.private-key", String.class);
-        configuredFile = config.getOptionalValue("herald.vapid.private-key-file", String.class);
-        configuredPublicKey = config.getOptionalValue("herald.vapid.public-key", String.class);
-    }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         subject.value();
