@@ -2,6 +2,7 @@ package dev.herald.security.boundary;
 
 import dev.herald.platform.boundary.ProblemMapper;
 import dev.herald.security.control.Routes;
+import dev.herald.security.control.Settings;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,7 +30,7 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
 
     @Inject
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "herald.cors.origins")
-    Optional<List<String>> origins;
+    Optional<String> origins;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -66,6 +67,6 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
     }
 
     boolean allowed(String origin) {
-        return origins.orElse(List.of()).stream().map(String::trim).anyMatch(origin::equals);
+        return Settings.list(origins).contains(origin);
     }
 }

@@ -29,7 +29,7 @@ public class ApiTokens {
 
     @Inject
     @ConfigProperty(name = "herald.api.tokens")
-    Optional<List<String>> configured;
+    Optional<String> configured;
 
     @Inject
     Redis redis;
@@ -44,7 +44,7 @@ public class ApiTokens {
         if (digests != null) {
             return;
         }
-        List<String> tokens = configured.orElse(List.of()).stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+        List<String> tokens = Settings.list(configured);
         tokens.stream().filter(t -> t.length() < MIN_LENGTH).findAny().ifPresent(weak -> {
             throw new IllegalStateException("herald.api.tokens: every token must have at least " + MIN_LENGTH
                     + " characters (e.g. openssl rand -base64 32); one has " + weak.length() + ".");

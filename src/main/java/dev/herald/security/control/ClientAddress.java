@@ -17,7 +17,7 @@ public class ClientAddress {
 
     @Inject
     @ConfigProperty(name = "herald.proxy.trusted")
-    Optional<List<String>> trusted;
+    Optional<String> trusted;
 
     public String key(String remoteAddress, String forwardedFor) {
         InetAddress remote = Addresses.parseLiteral(remoteAddress).orElse(null);
@@ -42,7 +42,7 @@ public class ClientAddress {
     }
 
     boolean isTrusted(InetAddress address) {
-        return trusted.orElse(List.of()).stream()
+        return Settings.list(trusted).stream()
                 .map(Addresses::parseLiteral).flatMap(Optional::stream).anyMatch(address::equals);
     }
 }

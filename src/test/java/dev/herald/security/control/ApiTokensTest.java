@@ -12,7 +12,7 @@ class ApiTokensTest {
 
     static ApiTokens configured(String... tokens) {
         var apiTokens = new ApiTokens();
-        apiTokens.configured = Optional.of(List.of(tokens));
+        apiTokens.configured = Optional.of(String.join(",", tokens));
         return apiTokens;
     }
 

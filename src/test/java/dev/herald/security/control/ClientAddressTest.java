@@ -10,7 +10,7 @@ class ClientAddressTest {
 
     static ClientAddress trusting(String... proxies) {
         var clients = new ClientAddress();
-        clients.trusted = proxies.length == 0 ? Optional.empty() : Optional.of(List.of(proxies));
+        clients.trusted = proxies.length == 0 ? Optional.empty() : Optional.of(String.join(", ", proxies));
         return clients;
     }
 
