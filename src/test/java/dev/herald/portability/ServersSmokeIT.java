@@ -3,12 +3,17 @@ package dev.herald.portability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.Api;
+import dev.herald.testing.PushServiceStub;
 import dev.herald.testing.TestRedis;
 import dev.herald.testing.TestSubscriber;
+import jakarta.json.Json;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,13 +42,14 @@ class ServersSmokeIT {
 
     void smoke(AppServer server) throws Exception {
         String prefix = TestRedis.PREFIX + server.name() + ":";
+        String token = "smoke-" + UUID.randomUUID();
         long begin = System.nanoTime();
         long started = begin;
         long tested = begin;
         try (server) {
-            server.start(config(prefix), START_TIMEOUT);
+            server.start(config(prefix, token), START_TIMEOUT);
             started = System.nanoTime();
-            scenario(server, new Api(server.base()), prefix);
+            scenario(server, new Api(server.base()), prefix, token);
             tested = System.nanoTime();
         } finally {
             TestRedis.deleteAll(prefix);
@@ -54,42 +60,78 @@ class ServersSmokeIT {
         }
     }
 
-    static Map<String, String> config(String prefix) {
+    static Map<String, String> config(String prefix, String token) {
         var config = new TreeMap<String, String>();
         config.put("herald.redis.url", TestRedis.URL);
         config.put("herald.redis.prefix", prefix);
         config.put("herald.push.allow-insecure", "true");
         config.put("herald.push.allowed-hosts", "127.0.0.1");
+        config.put("herald.api.tokens", token);
         return config;
     }
 
-    void scenario(AppServer server, Api api, String prefix) {
-        var key = api.get("api/subscribe");
+    void scenario(AppServer server, Api anonymous, String prefix, String token) throws InterruptedException {
+        var key = anonymous.get("api/subscribe");
         assertThat(key.status()).isEqualTo(200);
-        assertThat(Base64.getUrlDecoder().decode(key.json().getString("public_key"))).hasSize(65);
+        String publicKey = key.json().getString("public_key");
+        assertThat(Base64.getUrlDecoder().decode(publicKey)).hasSize(65);
 
-        var ready = api.send(api.request(server.readiness().toString()).GET().build());
+        var ready = anonymous.send(anonymous.request(server.readiness().toString()).GET().build());
         assertThat(ready.status()).as("MP Health readiness: " + ready.body()).isEqualTo(200);
         assertThat(ready.body()).contains("\"redis\"").doesNotContain("DOWN");
-        var health = api.get("api/health");
+        var health = anonymous.get("api/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().getString("status")).isEqualTo("UP");
 
-        assertThat(api.get("api/openapi.yaml").body()).contains("/api/subscribe:");
+        assertThat(anonymous.get("api/openapi.yaml").body()).contains("/api/notify:");
         // an Accept header: TomEE 9.0.0's /openapi answers 500 (NullPointerException) to a request without one
-        var mpOpenApi = api.send(api.request("openapi").header("Accept", "application/yaml").GET().build());
+        var mpOpenApi = anonymous.send(anonymous.request("openapi").header("Accept", "application/yaml").GET().build());
         assertThat(mpOpenApi.status()).as("MP OpenAPI at /openapi").isEqualTo(200);
         assertThat(mpOpenApi.body()).contains("/api/subscribe");
 
-        var before = TestRedis.snapshot(prefix);
-        var subscriber = TestSubscriber.create("http://127.0.0.1:9/push/");
-        var subscribed = api.post("api/subscribe", subscriber.json());
-        assertThat(subscribed.status()).as(subscribed.body()).isEqualTo(201);
-        String id = subscribed.json().getString("id");
-        assertThat(TestRedis.client().exists(prefix + "subscription:" + id)).isTrue();
+        try (var stub = PushServiceStub.start(publicKey)) {
+            var before = TestRedis.snapshot(prefix);
+            var subscriber = stub.subscriber(server.name());
+            var subscribed = anonymous.post("api/subscribe", subscriber.json());
+            assertThat(subscribed.status()).as(subscribed.body()).isEqualTo(201);
+            String id = subscribed.json().getString("id");
+            assertThat(TestRedis.client().exists(prefix + "subscription:" + id)).isTrue();
 
-        var unsubscribed = api.post("api/unsubscribe", "{\"client_uuid\":\"" + id + "\"}");
-        assertThat(unsubscribed.status()).isEqualTo(200);
-        assertThat(TestRedis.snapshot(prefix)).isEqualTo(before);
+            String title = "Smoke test on " + server.name() + " \u2713";
+            var notified = anonymous.withToken(token).send(anonymous.withToken(token).request("api/notify")
+                    .header("Content-Type", "application/json").header("Prefer", "wait=30")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.createObjectBuilder().add("title", title)
+                            .add("body", "one WAR, three servers").add("subscriptions", Json.createArrayBuilder().add(id))
+                            .build().toString())).build());
+            assertThat(notified.status()).as("notify: " + notified.body()).isEqualTo(200);
+            var report = notified.json();
+            assertThat(report.getString("state")).isEqualTo("done");
+            assertThat(report.getInt("total")).isEqualTo(1);
+            assertThat(report.getInt("sent")).as(report.toString()).isEqualTo(1);
+            var deliveries = stub.awaitDeliveries(server.name(), 1, Duration.ofSeconds(10));
+            assertThat(deliveries).hasSize(1);
+            assertThat(deliveries.get(0).payload()).isEqualTo(Json.createObjectBuilder()
+                    .add("title", title).add("body", "one WAR, three servers").build().toString());
+            assertThat(stub.rejections()).as("stub rejections (VAPID, encryption)").isEmpty();
+            var jobReport = anonymous.withToken(token).get("api/notifications/" + report.getString("id"));
+            assertThat(jobReport.status()).isEqualTo(200);
+            assertThat(anonymous.get("api/notifications/" + report.getString("id")).status()).as("no token").isEqualTo(401);
+
+            var unsubscribed = anonymous.post("api/unsubscribe", "{\"client_uuid\":\"" + id + "\"}");
+            assertThat(unsubscribed.status()).isEqualTo(200);
+            var after = TestRedis.snapshot(prefix);
+            for (String subscriptionKey : List.of("subscription:" + id, "subscriptions", "subscriptions:by-endpoint")) {
+                assertThat(after.get(prefix + subscriptionKey)).as(subscriptionKey).isEqualTo(before.get(prefix + subscriptionKey));
+            }
+            assertThat(withoutKept(after, prefix)).isEqualTo(withoutKept(before, prefix));
+            assertThat(after).containsKey(prefix + "notification:" + report.getString("id"));
+        }
+    }
+
+    /** Keys the app legitimately keeps after a notify: job records (herald.delivery.job-ttl) and rate-limit counters. */
+    static Map<String, String> withoutKept(Map<String, String> snapshot, String prefix) {
+        var result = new TreeMap<>(snapshot);
+        result.keySet().removeIf(key -> key.startsWith(prefix + "notification:") || key.startsWith(prefix + "ratelimit:"));
+        return result;
     }
 }
