@@ -9,6 +9,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
@@ -83,6 +85,12 @@ public class PushSender {
         client = builder.build();
     }
 
+    /** Built at deployment, so a bad timeout setting or a missing thread factory stops the deployment, not the first push. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        LOG.config(() -> "push HTTP client ready: connect timeout " + connectTimeout + ", request timeout " + requestTimeout
+                + (executor == null ? ", default executor" : ", container-managed threads"));
+    }
+
     @PreDestroy
     void stop() {
         if (executor != null) {
@@ -100,7 +108,10 @@ public class PushSender {
         URI endpoint;
         try {
             endpoint = policy == null ? URI.create(subscription.endpoint()) : policy.check(subscription.endpoint());
-        } catch (IllegalArgumentException e) {
+            if (!"https".equalsIgnoreCase(endpoint.getScheme()) && !"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
+                return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
             return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
         } catch (WebApplicationException e) {
             return CompletableFuture.completedFuture(PushResult.failure("endpoint refused: " + e.getMessage()));
