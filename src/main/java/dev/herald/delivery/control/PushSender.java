@@ -1,0 +1,132 @@
+package dev.herald.delivery.control;
+
+import dev.herald.delivery.entity.PushOptions;
+import dev.herald.delivery.entity.PushResult;
+import dev.herald.subscriptions.control.EndpointPolicy;
+import dev.herald.subscriptions.entity.Subscription;
+import dev.herald.vapid.control.VapidHeaders;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Sends one encrypted, VAPID-signed message to one push service (RFC 8030 section 5) over the
+ * application's single HttpClient. No retries here: the caller decides with the PushResult.
+ */
+@ApplicationScoped
+public class PushSender {
+
+    static final Logger LOG = Logger.getLogger(PushSender.class.getName());
+
+    @Inject
+    PayloadEncryption encryption;
+
+    @Inject
+    VapidHeaders vapid;
+
+    @Inject
+    EndpointPolicy policy;
+
+    @Inject
+    @ConfigProperty(name = "herald.push.connect-timeout")
+    Duration connectTimeout;
+
+    @Inject
+    @ConfigProperty(name = "herald.push.request-timeout")
+    Duration requestTimeout;
+
+    /** Container-managed threads for the client's own pool (see README "Delivery internals"). */
+    @Resource
+    ManagedThreadFactory threads;
+
+    ExecutorService executor;
+    HttpClient client;
+
+    public PushSender() {
+    }
+
+    /** Outside a container (tests, benchmarks); policy may be null to skip the endpoint check. */
+    PushSender(PayloadEncryption encryption, VapidHeaders vapid, EndpointPolicy policy, Duration connectTimeout, Duration requestTimeout) {
+        this.encryption = encryption;
+        this.vapid = vapid;
+        this.policy = policy;
+        this.connectTimeout = connectTimeout;
+        this.requestTimeout = requestTimeout;
+        start();
+    }
+
+    @PostConstruct
+    void start() {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_2)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout);
+        if (threads != null) {
+            executor = Executors.newCachedThreadPool(threads);
+            builder.executor(executor);
+        }
+        client = builder.build();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    /**
+     * Encrypts the payload for the subscription and POSTs it. The future never fails: transport
+     * problems are a PushResult with status 0.
+     *
+     * @throws IllegalArgumentException when the payload exceeds PayloadEncryption.MAX_PLAINTEXT or the subscription's keys are unusable
+     */
+    public CompletableFuture<PushResult> send(Subscription subscription, byte[] payloadJsonUtf8, PushOptions options) {
+        URI endpoint;
+        try {
+            endpoint = policy == null ? URI.create(subscription.endpoint()) : policy.check(subscription.endpoint());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
+        } catch (WebApplicationException e) {
+            return CompletableFuture.completedFuture(PushResult.failure("endpoint refused: " + e.getMessage()));
+        }
+        byte[] body = encryption.encrypt(payloadJsonUtf8, subscription.keys().p256dh(), subscription.keys().auth());
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+                .timeout(requestTimeout)
+                .header("TTL", Long.toString(options.ttlSeconds()))
+                .header("Content-Encoding", "aes128gcm")
+                .header("Content-Type", "application/octet-stream")
+                .header("Authorization", vapid.authorization(endpoint))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (options.urgency() != null) {
+            request.header("Urgency", options.urgency());
+        }
+        if (options.topic() != null) {
+            request.header("Topic", options.topic());
+        }
+        return client.sendAsync(request.build(), ResponseReason::handle)
+                .handle((response, failure) -> failure == null ? result(response) : Failures.result(failure))
+                .whenComplete((result, ignored) -> LOG.log(Level.FINE, "{0} -> {1}", new Object[]{endpoint.getHost(), result}));
+    }
+
+    static PushResult result(HttpResponse<String> response) {
+        int status = response.statusCode();
+        String reason = response.body().isEmpty() ? Integer.toString(status) : status + " " + response.body();
+        return new PushResult(status, reason, RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null)));
+    }
+}
