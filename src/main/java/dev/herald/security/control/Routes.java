@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 public final class Routes {
 
     static final String ID = "[0-9a-fA-F-]{36}";
-    static final Pattern PUBLIC_GET = Pattern.compile("subscribe|subscriptions/" + ID);
+    /** health: probes carry no token (health/* is MP Health where TomEE mounts it under /api); openapi.yaml: the API description. */
+    static final Pattern PUBLIC_GET = Pattern.compile("subscribe|subscriptions/" + ID + "|health(/live|/ready|/started)?|openapi\\.yaml");
     static final Pattern PUBLIC_POST = Pattern.compile("subscribe|unsubscribe|subscriptions/" + ID + "/test");
     static final Pattern PUBLIC_DELETE = Pattern.compile("subscriptions/" + ID);
     static final Pattern CORS = Pattern.compile("subscribe|unsubscribe");

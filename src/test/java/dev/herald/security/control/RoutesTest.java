@@ -13,6 +13,7 @@ class RoutesTest {
     @CsvSource({
         "GET, subscribe", "POST, subscribe", "POST, /unsubscribe", "OPTIONS, subscribe",
         "GET, subscriptions/" + ID, "DELETE, subscriptions/" + ID, "POST, subscriptions/" + ID + "/test",
+        "GET, health", "GET, health/ready", "GET, openapi.yaml",
     })
     void subscriberRoutesArePublic(String method, String path) {
         assertThat(Routes.isPublic(method, path)).isTrue();
@@ -23,6 +24,7 @@ class RoutesTest {
         "POST, notify", "GET, notifications/" + ID, "GET, notifications", "GET, subscriptions", "GET, subscriptions/stats",
         "DELETE, subscriptions", "PUT, subscribe", "GET, admin", "GET, ''", "POST, subscribe/", "GET, subscriptions/" + ID + "/test",
         "POST, subscriptions/" + ID + "/../../notify", "OPTIONS, notify", "PATCH, subscriptions/" + ID,
+        "GET, health/admin", "POST, health", "GET, openapi.yaml/../notifications",
     })
     void everythingElseNeedsTheToken(String method, String path) {
         assertThat(Routes.isPublic(method, path)).isFalse();
