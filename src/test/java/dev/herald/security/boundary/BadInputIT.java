@@ -106,6 +106,10 @@ class BadInputIT {
         return new Case(name, "POST", "api/unsubscribe", "application/json", bytes(json), Map.of(), 400, detail);
     }
 
+    static Case notify(String name, String json, int status, String detail) {
+        return new Case(name, "POST", "api/notify", "application/json", bytes(json), Map.of("Authorization", "Bearer %s"), status, detail);
+    }
+
     static Stream<Case> cases() {
         var valid = TestSubscriber.create();
         byte[] point = Base64.getUrlDecoder().decode(valid.p256dh());
@@ -174,6 +178,11 @@ class BadInputIT {
                 request("subscription listing without token", "GET", "api/subscriptions", Map.of(), 401, "needs the API token"),
                 request("unknown admin path without token", "GET", "api/admin/tokens", Map.of(), 401, "needs the API token"),
                 request("notify preflight", "OPTIONS", "api/notify", Map.of("Origin", ALLOWED_ORIGIN, "Access-Control-Request-Method", "POST"), 401, "needs the API token"),
+                notify("notify over the payload limit", "{\"title\":\"big\",\"body\":\"" + "y".repeat(4000) + "\"}", 413, "at most"),
+                notify("notify with a javascript: url", "{\"title\":\"x\",\"url\":\"javascript:alert(document.cookie)\"}", 400, "javascript: is not allowed"),
+                notify("notify with a data: icon", "{\"title\":\"x\",\"icon\":\"data:image/svg+xml,<svg onload=alert(1)>\"}", 400, "icon"),
+                notify("notify with malformed JSON", "{\"title\":", 400, "not valid JSON"),
+                new Case("notify of 1 MiB", "POST", "api/notify", "application/json", new byte[1 << 20], Map.of("Authorization", "Bearer %s"), 413, "larger than"),
                 request("subscribe preflight from a foreign origin", "OPTIONS", "api/subscribe", Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "POST"), 403, "not allowed"));
     }
 
@@ -298,6 +307,23 @@ class BadInputIT {
     }
 
     @Test
+    void testNotificationsOverTheRateLimitAnswer429BeforeAnyPush() {
+        String client = randomClient();
+        for (int i = 0; i < 2; i++) {
+            var reply = send(post("api/subscriptions/" + UUID.randomUUID() + "/test", "{}", client));
+            assertThat(reply.status()).as(reply.body()).isEqualTo(404);
+        }
+        var before = stored();
+
+        var reply = send(post("api/subscriptions/" + UUID.randomUUID() + "/test", "{}", client));
+
+        assertThat(reply.status()).isEqualTo(429);
+        assertThat(reply.json().getString("detail")).contains("Too many test requests", "herald.limits.test-per-minute");
+        assertThat(reply.header("Retry-After")).isNotBlank();
+        assertThat(stored()).isEqualTo(before);
+    }
+
+    @Test
     void chunkedOversizedBodyIsCutOffAtTheCap() {
         var before = stored();
         byte[] big = new byte[64 * 1024];
@@ -313,7 +339,11 @@ class BadInputIT {
     void generatedApiTokenIsLoggedOnceStoredInRedisAndOpensTheProtectedRoutes() {
         assertThat(token).isNotBlank();
         assertThat(Base64.getUrlDecoder().decode(token)).hasSize(32);
-        assertThat(micro.log()).contains("API token (generated now, stored in Redis at " + OWN_PREFIX + "api:token): " + token);
+        assertThat(micro.log()).contains("API token (generated now and stored in Redis at " + OWN_PREFIX + "api:token;");
+        // the README's quick start finds it like this
+        var line = java.util.regex.Pattern.compile("API token \\(generated now.*\\): ([A-Za-z0-9_-]+)").matcher(micro.log());
+        assertThat(line.find()).isTrue();
+        assertThat(line.group(1)).isEqualTo(token);
         assertThat(micro.log().split(java.util.regex.Pattern.quote(token), -1)).as("the token appears in one log line only").hasSize(2);
         var reply = api.withToken(token).get("api/notifications/" + UUID.randomUUID());
         assertThat(reply.status()).as(reply.body()).isEqualTo(404);
