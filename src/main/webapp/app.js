@@ -217,9 +217,13 @@ async function onSendTest() {
   setNote('Sending a test notification…');
   try {
     const result = await api.sendTest(current.id);
-    setNote(result && result.outcome && result.outcome !== 'delivered'
-      ? `The push service did not take the test notification (${result.outcome}).`
-      : 'Test notification sent: it should appear in a moment.');
+    if (result.outcome === 'delivered') {
+      setNote('Test notification sent: it should appear in a moment.');
+    } else if (result.outcome === 'gone') {
+      setNote('Your browser’s push service says this subscription no longer exists. Reload the page to subscribe again.');
+    } else {
+      setNote(`The push service did not take the test notification (${result.reason || result.outcome}). Try again later.`);
+    }
   } catch (error) {
     setNote(error instanceof api.ServerError ? `No test notification: ${error.detail}` : `No test notification: ${error.message}`);
   } finally {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.testing.Api;
 import dev.herald.testing.Browser;
 import dev.herald.testing.MicroProcess;
+import dev.herald.testing.PushServiceStub;
 import dev.herald.testing.TestRedis;
 import dev.herald.testing.TestSubscriber;
 import jakarta.json.Json;
@@ -284,6 +285,47 @@ class PageIT {
         assertThat(generic).hasSize(2).allSatisfy(n -> assertThat(n)
                 .containsEntry("title", "Herald").containsEntry("body", "You have a new notification").containsEntry("url", page));
         assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void testNotificationReachesOnlyThisVisitorOncePerIntervalAndShows() throws InterruptedException {
+        try (var pushService = PushServiceStub.start(api.get("api/subscribe").json().getString("public_key"))) {
+            var other = pushService.subscriber("other");
+            String otherId = api.post("api/subscribe", other.json()).json().getString("id");
+            subscriber = pushService.subscriber("visitor");
+            stubPush();
+            String id = subscribe();
+
+            browser.click("#send-test");
+            Browser.await(() -> browser.text("#status-note").contains("Test notification sent") ? Boolean.TRUE : null, WAIT,
+                    () -> "a sent note, have: " + browser.text("#status"));
+
+            var delivered = pushService.awaitDeliveries("visitor", 1, WAIT);
+            assertThat(delivered).hasSize(1);
+            var message = Json.createReader(new java.io.StringReader(delivered.get(0).payload())).readObject();
+            assertThat(message.getString("title")).isEqualTo("Herald test notification");
+            assertThat(pushService.deliveries("other")).isEmpty();
+            assertThat(pushService.rejections()).isEmpty();
+
+            browser.click("#send-test");
+            Browser.await(() -> browser.text("#status-note").contains("try again in") ? Boolean.TRUE : null, WAIT,
+                    () -> "a rate-limit note, have: " + browser.text("#status"));
+            var again = api.post("api/subscriptions/" + id + "/test", "{\"title\":\"ignored\"}");
+            assertThat(again.status()).isEqualTo(429);
+            assertThat(again.contentType()).startsWith("application/problem+json");
+            assertThat(Integer.parseInt(again.header("Retry-After"))).isBetween(1, 30);
+            assertThat(pushService.deliveries("visitor")).hasSize(1);
+            assertThat(api.post("api/subscriptions/" + java.util.UUID.randomUUID() + "/test", "{}").status()).isEqualTo(404);
+            assertThat(api.post("api/subscriptions/not-an-id/test", "{}").status()).isEqualTo(400);
+            screenshots("test-sent");
+
+            // what the push service received is what the service worker shows
+            var worker = browser.awaitWorker(page, WAIT);
+            browser.deliverPush(origin, worker, delivered.get(0).payload());
+            assertThat(notifications(1).get(0)).containsEntry("title", "Herald test notification").containsEntry("url", page);
+            assertThat(pushService.deliveries("other")).isEmpty();
+            assertThat(TestRedis.client().exists(TestRedis.PREFIX + "subscription:" + otherId)).isTrue();
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -20,6 +20,7 @@ import java.util.Map;
 public final class MicroProcess implements AutoCloseable {
 
     public static final Path MICRO_JAR = Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar"));
+    public static final Path PREBOOT = Path.of("server-config/payara-micro-preboot.asadmin").toAbsolutePath();
     public static final Path WAR = Path.of(System.getProperty("herald.war", "target/herald.war"));
 
     final Process process;
@@ -47,7 +48,8 @@ public final class MicroProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", MICRO_JAR.toString(), "--nocluster", "--nohostaware",
+        command.addAll(List.of("-jar", MICRO_JAR.toString(), "--nocluster", "--nohazelcast",
+                "--prebootcommandfile", PREBOOT.toString(),
                 "--port", String.valueOf(port), "--contextroot", "/", "--deploy", WAR.toString()));
         command.addAll(extraOptions);
         return command;

@@ -63,8 +63,8 @@ public class ApiTokens {
         String generated = generate();
         if ("OK".equals(redis.client().set(key, generated, new SetParams().nx()))) {
             // the one log line that carries a secret: the operator needs the token to send
-            LOG.warning("API token (generated now, stored in Redis at " + key + "): " + generated
-                    + " -- send it as 'Authorization: Bearer <token>'; set HERALD_API_TOKENS to use your own.");
+            LOG.warning("API token (generated now and stored in Redis at " + key + "; send it as 'Authorization: Bearer <token>'; "
+                    + "set HERALD_API_TOKENS to use your own): " + generated);
             return generated;
         }
         LOG.info(() -> "API token: the one generated at first start, stored in Redis at " + key

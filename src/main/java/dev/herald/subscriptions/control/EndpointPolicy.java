@@ -57,7 +57,12 @@ public class EndpointPolicy {
         }
     }
 
-    /** Delivery-time check: the URL again, then every address the host resolves to must be public. */
+    /**
+     * Delivery-time check: the URL again, then every address the host resolves to must be public.
+     *
+     * @throws Refused when the endpoint is not acceptable (final)
+     * @throws java.io.UncheckedIOException when the host does not resolve now (worth a retry)
+     */
     public List<InetAddress> checkForDelivery(String endpoint) {
         URI uri = parse(endpoint);
         String host = uri.getHost().toLowerCase(Locale.ROOT);
@@ -65,7 +70,8 @@ public class EndpointPolicy {
         try {
             addresses = resolver.resolve(host);
         } catch (UnknownHostException e) {
-            throw new Refused("endpoint host " + host + " does not resolve.");
+            // not a policy matter and maybe passing: the caller retries like any transport failure
+            throw new java.io.UncheckedIOException(e);
         }
         if (!relaxed(host)) {
             for (InetAddress address : addresses) {

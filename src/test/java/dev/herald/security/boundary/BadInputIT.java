@@ -106,6 +106,10 @@ class BadInputIT {
         return new Case(name, "POST", "api/unsubscribe", "application/json", bytes(json), Map.of(), 400, detail);
     }
 
+    static Case notify(String name, String json, int status, String detail) {
+        return new Case(name, "POST", "api/notify", "application/json", bytes(json), Map.of("Authorization", "Bearer %s"), status, detail);
+    }
+
     static Stream<Case> cases() {
         var valid = TestSubscriber.create();
         byte[] point = Base64.getUrlDecoder().decode(valid.p256dh());
@@ -174,6 +178,11 @@ class BadInputIT {
                 request("subscription listing without token", "GET", "api/subscriptions", Map.of(), 401, "needs the API token"),
                 request("unknown admin path without token", "GET", "api/admin/tokens", Map.of(), 401, "needs the API token"),
                 request("notify preflight", "OPTIONS", "api/notify", Map.of("Origin", ALLOWED_ORIGIN, "Access-Control-Request-Method", "POST"), 401, "needs the API token"),
+                notify("notify over the payload limit", "{\"title\":\"big\",\"body\":\"" + "y".repeat(4000) + "\"}", 413, "at most"),
+                notify("notify with a javascript: url", "{\"title\":\"x\",\"url\":\"javascript:alert(document.cookie)\"}", 400, "javascript: is not allowed"),
+                notify("notify with a data: icon", "{\"title\":\"x\",\"icon\":\"data:image/svg+xml,<svg onload=alert(1)>\"}", 400, "icon"),
+                notify("notify with malformed JSON", "{\"title\":", 400, "not valid JSON"),
+                new Case("notify of 1 MiB", "POST", "api/notify", "application/json", new byte[1 << 20], Map.of("Authorization", "Bearer %s"), 413, "larger than"),
                 request("subscribe preflight from a foreign origin", "OPTIONS", "api/subscribe", Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "POST"), 403, "not allowed"));
     }
 
@@ -298,11 +307,28 @@ class BadInputIT {
     }
 
     @Test
+    void testNotificationsOverTheRateLimitAnswer429BeforeAnyPush() {
+        String client = randomClient();
+        for (int i = 0; i < 2; i++) {
+            var reply = send(post("api/subscriptions/" + UUID.randomUUID() + "/test", "{}", client));
+            assertThat(reply.status()).as(reply.body()).isEqualTo(404);
+        }
+        var before = stored();
+
+        var reply = send(post("api/subscriptions/" + UUID.randomUUID() + "/test", "{}", client));
+
+        assertThat(reply.status()).isEqualTo(429);
+        assertThat(reply.json().getString("detail")).contains("Too many test requests", "herald.limits.test-per-minute");
+        assertThat(reply.header("Retry-After")).isNotBlank();
+        assertThat(stored()).isEqualTo(before);
+    }
+
+    @Test
     void chunkedOversizedBodyIsCutOffAtTheCap() {
         var before = stored();
         byte[] big = new byte[64 * 1024];
         Arrays.fill(big, (byte) ' ');
-        var reply = send(api.request("api/subscribe").header("Content-Type", "application/json").header("X-Forwarded-For", randomClient())
+        var reply = send(request("api/subscribe").header("Content-Type", "application/json").header("X-Forwarded-For", randomClient())
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build());
         assertThat(reply.status()).isEqualTo(413);
         assertThat(reply.json().getString("detail")).contains("larger than 8192 bytes");
@@ -313,7 +339,11 @@ class BadInputIT {
     void generatedApiTokenIsLoggedOnceStoredInRedisAndOpensTheProtectedRoutes() {
         assertThat(token).isNotBlank();
         assertThat(Base64.getUrlDecoder().decode(token)).hasSize(32);
-        assertThat(micro.log()).contains("API token (generated now, stored in Redis at " + OWN_PREFIX + "api:token): " + token);
+        assertThat(micro.log()).contains("API token (generated now and stored in Redis at " + OWN_PREFIX + "api:token;");
+        // the README's quick start finds it like this
+        var line = java.util.regex.Pattern.compile("API token \\(generated now.*\\): ([A-Za-z0-9_-]+)").matcher(micro.log());
+        assertThat(line.find()).isTrue();
+        assertThat(line.group(1)).isEqualTo(token);
         assertThat(micro.log().split(java.util.regex.Pattern.quote(token), -1)).as("the token appears in one log line only").hasSize(2);
         var reply = api.withToken(token).get("api/notifications/" + UUID.randomUUID());
         assertThat(reply.status()).as(reply.body()).isEqualTo(404);
@@ -322,7 +352,7 @@ class BadInputIT {
 
     @Test
     void corsIsOfferedToListedOriginsOnSubscribeOnly() {
-        var preflight = send(api.request("api/subscribe").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        var preflight = send(request("api/subscribe").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", ALLOWED_ORIGIN).header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "content-type").build());
         assertThat(preflight.status()).isEqualTo(204);
@@ -330,9 +360,9 @@ class BadInputIT {
         assertThat(preflight.header("Access-Control-Allow-Methods")).contains("POST");
         assertThat(preflight.header("Vary")).contains("Origin");
 
-        var key = send(api.request("api/subscribe").header("Origin", ALLOWED_ORIGIN).GET().build());
+        var key = send(request("api/subscribe").header("Origin", ALLOWED_ORIGIN).GET().build());
         assertThat(key.header("Access-Control-Allow-Origin")).isEqualTo(ALLOWED_ORIGIN);
-        var foreign = send(api.request("api/subscribe").header("Origin", "https://evil.example").GET().build());
+        var foreign = send(request("api/subscribe").header("Origin", "https://evil.example").GET().build());
         assertThat(foreign.header("Access-Control-Allow-Origin")).isNull();
         assertThat(foreign.header("Vary")).contains("Origin");
         var notify = send(api.withToken(token).request("api/notifications/" + UUID.randomUUID()).header("Origin", ALLOWED_ORIGIN).GET().build());
@@ -370,7 +400,7 @@ class BadInputIT {
 
     static Api.Reply send(Case c) {
         String path = c.path().replace("%s", token);
-        var builder = api.request(path).header("X-Forwarded-For", randomClient());
+        var builder = request(path).header("X-Forwarded-For", randomClient());
         c.headers().forEach((name, value) -> builder.header(name, value.replace("%s", token)));
         if (c.contentType() != null) {
             builder.header("Content-Type", c.contentType());
@@ -389,6 +419,11 @@ class BadInputIT {
         return send(builder.build());
     }
 
+    static HttpRequest.Builder request(String path) {
+        // HTTP/1.1 as a browser or curl would send it to Payara here (no h2c upgrade attempts)
+        return api.request(path).version(java.net.http.HttpClient.Version.HTTP_1_1);
+    }
+
     static Api.Reply send(HttpRequest request) {
         return api.send(request);
     }
@@ -398,7 +433,7 @@ class BadInputIT {
     }
 
     static HttpRequest post(String path, String json, String client) {
-        return api.request(path).header("Content-Type", "application/json").header("X-Forwarded-For", client)
+        return request(path).header("Content-Type", "application/json").header("X-Forwarded-For", client)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 

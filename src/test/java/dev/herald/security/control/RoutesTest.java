@@ -24,7 +24,7 @@ class RoutesTest {
         "POST, notify", "GET, notifications/" + ID, "GET, notifications", "GET, subscriptions", "GET, subscriptions/stats",
         "DELETE, subscriptions", "PUT, subscribe", "GET, admin", "GET, ''", "POST, subscribe/", "GET, subscriptions/" + ID + "/test",
         "POST, subscriptions/" + ID + "/../../notify", "OPTIONS, notify", "PATCH, subscriptions/" + ID,
-        "GET, health/anything", "GET, openapiXyaml", "POST, health",
+        "GET, health/anything", "GET, openapiXyaml", "POST, health", "GET, health/admin", "GET, openapi.yaml/../notifications",
     })
     void everythingElseNeedsTheToken(String method, String path) {
         assertThat(Routes.isPublic(method, path)).isFalse();

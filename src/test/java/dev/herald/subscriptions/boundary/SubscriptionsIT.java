@@ -16,6 +16,10 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
 
 @ExtendWith(ArquillianExtension.class)
 class SubscriptionsIT {
@@ -103,5 +107,47 @@ class SubscriptionsIT {
         String unknown = java.util.UUID.randomUUID().toString();
         assertThat(api.post("api/unsubscribe", "{\"client_uuid\":\"" + unknown + "\"}").status()).isEqualTo(200);
         assertThat(api.delete("api/subscriptions/" + unknown).status()).isEqualTo(204);
+    }
+
+    static Stream<Arguments> rejected() {
+        var s = TestSubscriber.create();
+        String endpoint = s.endpoint();
+        String past = String.valueOf(System.currentTimeMillis() - 60_000);
+        return Stream.of(
+                Arguments.of("subscribe", "text/plain", s.json(), 415, "application/json"),
+                Arguments.of("subscribe", "application/json", "{\"endpoint\":", 400, "not valid JSON"),
+                Arguments.of("subscribe", "application/json", "[" + s.json() + "]", 400, "must be a JSON object"),
+                Arguments.of("subscribe", "application/json", "{\"pad\":\"" + "x".repeat(9000) + "\"}", 413, "larger than 8192 bytes"),
+                Arguments.of("subscribe", "application/json", "{\"keys\":{}}", 400, "endpoint is required"),
+                Arguments.of("subscribe", "application/json", TestSubscriber.json(endpoint.replace("https:", "ftp:"), s.p256dh(), s.authSecret(), "null"), 400, "https"),
+                Arguments.of("subscribe", "application/json", TestSubscriber.json(endpoint, s.p256dh().substring(4), s.authSecret(), "null"), 400, "keys.p256dh"),
+                Arguments.of("subscribe", "application/json", TestSubscriber.json(endpoint, s.p256dh(), TestSubscriber.b64(new byte[12]), "null"), 400, "keys.auth"),
+                Arguments.of("subscribe", "application/json", TestSubscriber.json(endpoint, s.p256dh(), s.authSecret(), past), 400, "in the past"),
+                Arguments.of("subscribe", "application/json", TestSubscriber.json(endpoint, s.p256dh(), s.authSecret(), "\"soon\""), 400, "expirationTime"),
+                Arguments.of("unsubscribe", "application/json", "{}", 400, "client_uuid is required"),
+                Arguments.of("unsubscribe", "application/json", "{\"client_uuid\":\"../../etc\"}", 400, "not a subscription id"),
+                Arguments.of("unsubscribe", "application/json", "{\"client_uuid\":7}", 400, "must be a string"));
+    }
+
+    @ParameterizedTest(name = "{0} {3}: {4}")
+    @MethodSource("rejected")
+    void rejectedInputStoresNothingAndExplains(String path, String contentType, String body, int status, String detail) {
+        var before = TestRedis.snapshot(TestRedis.PREFIX);
+
+        var reply = api.post("api/" + path, contentType, body);
+
+        assertThat(reply.status()).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().getInt("status")).isEqualTo(status);
+        assertThat(reply.json().getString("detail")).contains(detail);
+        assertThat(reply.body()).doesNotContain("Exception", "at dev.herald");
+        assertThat(TestRedis.snapshot(TestRedis.PREFIX)).isEqualTo(before);
+    }
+
+    @Test
+    void malformedIdInThePathIsABadRequest() {
+        var reply = api.delete("api/subscriptions/not-a-uuid");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().getString("detail")).contains("not a subscription id");
     }
 }

@@ -1,0 +1,104 @@
+package dev.herald.subscriptions.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.testing.TestSubscriber;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.BadRequestException;
+import java.io.StringReader;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SubscriptionParserTest {
+
+    static final TestSubscriber SUBSCRIBER = TestSubscriber.create();
+    static final String ENDPOINT = "https://fcm.googleapis.com/fcm/send/abc";
+    static final long NOW = 1_800_000_000_000L;
+
+    SubscriptionParser parser;
+
+    @BeforeEach
+    void setUp() {
+        var policy = new EndpointPolicy();
+        policy.allowedHosts = List.of("fcm.googleapis.com", ".notify.windows.com");
+        parser = new SubscriptionParser();
+        parser.endpoints = policy;
+        parser.clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+    }
+
+    static JsonObject json(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    static String subscription(String endpoint, String p256dh, String auth, String expirationTime) {
+        return TestSubscriber.json(endpoint, p256dh, auth, expirationTime);
+    }
+
+    @Test
+    void acceptsABrowsersSubscription() {
+        var parsed = parser.parse(json(subscription(ENDPOINT, SUBSCRIBER.p256dh(), SUBSCRIBER.authSecret(), "null")));
+        assertThat(parsed.endpoint()).isEqualTo(ENDPOINT);
+        assertThat(parsed.keys().p256dh()).isEqualTo(SUBSCRIBER.p256dh());
+        assertThat(parsed.expirationTime()).isNull();
+    }
+
+    @Test
+    void acceptsPaddedKeysAFutureExpirationAndIgnoresUnknownMembers() {
+        String padded = java.util.Base64.getUrlEncoder().encodeToString(SUBSCRIBER.auth());
+        var parsed = parser.parse(json("{\"endpoint\":\"" + ENDPOINT + "\",\"expirationTime\":" + (NOW + 1000)
+                + ",\"extra\":true,\"keys\":{\"p256dh\":\"" + SUBSCRIBER.p256dh() + "\",\"auth\":\"" + padded + "\"}}"));
+        assertThat(parsed.expirationTime()).isEqualTo(NOW + 1000);
+    }
+
+    static Stream<Arguments> invalid() {
+        String key = SUBSCRIBER.p256dh();
+        String auth = SUBSCRIBER.authSecret();
+        byte[] point = TestSubscriber.uncompressed((java.security.interfaces.ECPublicKey) SUBSCRIBER.keys().getPublic());
+        byte[] offCurve = point.clone();
+        offCurve[64] ^= 1;
+        byte[] compressed = Arrays.copyOf(point, 33);
+        compressed[0] = (byte) (2 + (point[64] & 1));
+        return Stream.of(
+                Arguments.of("{\"keys\":{\"p256dh\":\"" + key + "\",\"auth\":\"" + auth + "\"}}", "endpoint is required"),
+                Arguments.of("{\"endpoint\":42,\"keys\":{}}", "endpoint must be a string"),
+                Arguments.of(subscription("http://fcm.googleapis.com/x", key, auth, "null"), "must use https"),
+                Arguments.of(subscription("fcm.googleapis.com/x", key, auth, "null"), "absolute URL"),
+                Arguments.of(subscription("https://fcm.googleapis.com/" + "a".repeat(2048), key, auth, "null"), "longer than 2048"),
+                Arguments.of(subscription("https://fcm.googleapis.com/x\r\nX-Evil: 1", key, auth, "null"), "CR/LF"),
+                Arguments.of(subscription("https://evil.example/x", key, auth, "null"), "not a known push service"),
+                Arguments.of("{\"endpoint\":\"" + ENDPOINT + "\"}", "keys is required"),
+                Arguments.of(subscription(ENDPOINT, null, auth, "null"), "p256dh is required"),
+                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(Arrays.copyOf(point, 64)), auth, "null"), "65 bytes"),
+                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(Arrays.copyOf(point, 66)), auth, "null"), "65 bytes"),
+                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(compressed), auth, "null"), "uncompressed"),
+                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(offCurve), auth, "null"), "not a point on the P-256 curve"),
+                Arguments.of(subscription(ENDPOINT, key.replace('-', '+').replace('_', '/') + "+/", auth, "null"), "not base64url"),
+                Arguments.of(subscription(ENDPOINT, key, TestSubscriber.b64(new byte[12]), "null"), "exactly 16 bytes, got 12"),
+                Arguments.of(subscription(ENDPOINT, key, TestSubscriber.b64(new byte[32]), "null"), "exactly 16 bytes, got 32"),
+                Arguments.of(subscription(ENDPOINT, key, "%%%", "null"), "keys.auth is not base64url"),
+                Arguments.of(subscription(ENDPOINT, key, auth, "\"tomorrow\""), "expirationTime must be null or a number"),
+                Arguments.of(subscription(ENDPOINT, key, auth, "1.5"), "whole number"),
+                Arguments.of(subscription(ENDPOINT, key, auth, String.valueOf(NOW - 1)), "in the past"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalid")
+    void refusesWithADetailNamingTheProblem(String body, String detail) {
+        assertThatThrownBy(() -> parser.parse(json(body)))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining(detail);
+    }
+}
