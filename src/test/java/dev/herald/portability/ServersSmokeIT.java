@@ -44,20 +44,26 @@ class ServersSmokeIT {
         String prefix = TestRedis.PREFIX + server.name() + ":";
         String token = "smoke-" + UUID.randomUUID();
         long begin = System.nanoTime();
-        long started = begin;
-        long tested = begin;
-        try (server) {
+        long started = 0;
+        long tested = 0;
+        try {
             server.start(config(prefix, token), START_TIMEOUT);
             started = System.nanoTime();
             scenario(server, new Api(server.base()), prefix, token);
             tested = System.nanoTime();
         } finally {
+            long stopping = System.nanoTime();
+            server.close();
             TestRedis.deleteAll(prefix);
             long end = System.nanoTime();
-            System.out.printf("[smoke] %-12s %s: start+deploy %5.1f s, scenario %5.1f s, stop %5.1f s, total %5.1f s%n",
-                    server.name(), tested > begin ? "passed" : "FAILED", (started - begin) / 1e9,
-                    (Math.max(tested, started) - started) / 1e9, (end - Math.max(tested, started)) / 1e9, (end - begin) / 1e9);
+            System.out.printf("[smoke] %-12s %s: start+deploy %s, scenario %s, stop %.1f s, total %.1f s; server log %s%n",
+                    server.name(), tested > 0 ? "passed" : "FAILED", seconds(begin, started), seconds(started, tested),
+                    (end - stopping) / 1e9, (end - begin) / 1e9, server.log);
         }
+    }
+
+    static String seconds(long from, long to) {
+        return from == 0 || to == 0 ? "-" : String.format("%.1f s", (to - from) / 1e9);
     }
 
     static Map<String, String> config(String prefix, String token) {
