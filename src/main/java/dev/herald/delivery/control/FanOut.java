@@ -159,7 +159,16 @@ public class FanOut {
                 continue;
             }
             job.counters.found(1);
-            Subscription subscription = parse(json);
+            Subscription subscription;
+            String host;
+            try {
+                subscription = parse(json);
+                host = URI.create(subscription.endpoint()).getHost();
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "notification " + job.id() + ": subscription " + id + " is unreadable: " + e);
+                job.counters.failed("unreadable subscription");
+                continue;
+            }
             if (subscription.expiredAt(now)) {
                 store.delete(id);
                 job.counters.removed();
@@ -167,7 +176,7 @@ public class FanOut {
             }
             inFlight.acquire();
             job.dispatched();
-            var target = new Target(id, subscription, URI.create(subscription.endpoint()).getHost());
+            var target = new Target(id, subscription, host);
             workers.submit(() -> attempt(job, target, 0));
         }
         flusher.maybeFlush(job);
