@@ -34,7 +34,7 @@ public final class FanOutBenchmark {
     static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
     static final long TICKS_PER_SECOND = 100;
 
-    record Run(double seconds, long sent, double cpuSeconds, long peakHeapMb, long liveHeapMb) {
+    record Run(double seconds, long sent, double cpuSeconds, long peakHeapMb, long liveHeapMb, long liveAfterFullGcMb) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -67,16 +67,18 @@ public final class FanOutBenchmark {
                     var run = run(micro, process.pid(), gcLog, prefix, n);
                     results.add(run);
                     System.out.printf("run %d: %,d pushes in %.2f s = %,.0f pushes/s; server CPU %.3f s per 1,000 pushes (%.0f µs/push); "
-                                    + "heap peak %d MB, live after GC %d MB%n", i, run.sent(), run.seconds(), run.sent() / run.seconds(),
-                            run.cpuSeconds() * 1000 / run.sent(), run.cpuSeconds() * 1e6 / run.sent(), run.peakHeapMb(), run.liveHeapMb());
+                                    + "heap peak %d MB, after young GCs at most %d MB, live after a full GC %d MB%n", i, run.sent(), run.seconds(),
+                            run.sent() / run.seconds(), run.cpuSeconds() * 1000 / run.sent(), run.cpuSeconds() * 1e6 / run.sent(),
+                            run.peakHeapMb(), run.liveHeapMb(), run.liveAfterFullGcMb());
                 }
                 var byRate = results.stream().sorted((a, b) -> Double.compare(a.sent() / a.seconds(), b.sent() / b.seconds())).toList();
                 var median = byRate.get(byRate.size() / 2);
                 System.out.printf("MEDIAN of %d (N=%d, latency %d ms): %,.0f pushes/s, %.2f s elapsed, %.0f µs server CPU per push, "
-                                + "heap peak %d MB / live %d MB (max over runs: %d / %d MB), server VmHWM %s%n",
+                                + "heap peak %d MB / live after full GC %d MB (max over runs: %d / %d MB), server VmHWM %s%n",
                         runs, n, latencyMs, median.sent() / median.seconds(), median.seconds(), median.cpuSeconds() * 1e6 / median.sent(),
-                        median.peakHeapMb(), median.liveHeapMb(),
-                        results.stream().mapToLong(Run::peakHeapMb).max().orElse(0), results.stream().mapToLong(Run::liveHeapMb).max().orElse(0),
+                        median.peakHeapMb(), median.liveAfterFullGcMb(),
+                        results.stream().mapToLong(Run::peakHeapMb).max().orElse(0),
+                        results.stream().mapToLong(Run::liveAfterFullGcMb).max().orElse(0),
                         vmHwm(process.pid()));
             } finally {
                 deletePrefix(prefix);
@@ -119,7 +121,24 @@ public final class FanOutBenchmark {
             peak = Math.max(peak, Long.parseLong(matcher.group(1)));
             live = Math.max(live, Long.parseLong(matcher.group(2)));
         }
-        return new Run(seconds, sent, cpu, peak, live);
+        return new Run(seconds, sent, cpu, peak, live, liveAfterFullGc(pid, gcLog));
+    }
+
+    /** Asks the server for a full GC (jcmd GC.run) and reads the heap it left from the GC log: the live set. */
+    static long liveAfterFullGc(long pid, Path gcLog) throws Exception {
+        long offset = Files.size(gcLog);
+        new ProcessBuilder("jcmd", String.valueOf(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        for (int i = 0; i < 100; i++) {
+            byte[] all = Files.readAllBytes(gcLog);
+            var matcher = Pattern.compile("Pause Full.*?(\\d+)M->(\\d+)M").matcher(
+                    new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8));
+            if (matcher.find()) {
+                return Long.parseLong(matcher.group(2));
+            }
+            Thread.sleep(100);
+        }
+        return -1;
     }
 
     /** utime + stime of the process, from /proc/<pid>/stat (fields 14 and 15, clock ticks). */

@@ -9,7 +9,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.ServiceUnavailableException;
 import java.io.StringReader;
 import java.net.URI;
@@ -39,6 +39,8 @@ import redis.clients.jedis.params.ScanParams;
 public class FanOut {
 
     static final Logger LOG = Logger.getLogger(FanOut.class.getName());
+    // Json.createReader looks the provider up (a class-path scan) on every call
+    static final JsonProvider JSON = JsonProvider.provider();
 
     record Target(String id, Subscription subscription, String host) {
     }
@@ -60,6 +62,9 @@ public class FanOut {
 
     @Inject
     HostPauses pauses;
+
+    @Inject
+    Workers workers;
 
     @Inject
     @ConfigProperty(name = "herald.delivery.max-in-flight")
@@ -110,20 +115,6 @@ public class FanOut {
             throw new ServiceUnavailableException("The server is too busy to start a notification now; nothing was sent.", 5L);
         }
         return job;
-    }
-
-    /**
-     * The managed executor may have no queue (Payara's default hands each task to a thread, up
-     * to a maximum, then rejects): when it is saturated, the submitting thread does the short
-     * task itself. That throttles the walk and never loses a completion, which would leave
-     * the job running forever.
-     */
-    void run(Runnable task) {
-        try {
-            executor.execute(task);
-        } catch (RejectedExecutionException e) {
-            task.run();
-        }
     }
 
     void walk(Job job) {
@@ -177,7 +168,7 @@ public class FanOut {
             inFlight.acquire();
             job.dispatched();
             var target = new Target(id, subscription, URI.create(subscription.endpoint()).getHost());
-            run(() -> attempt(job, target, 0));
+            workers.submit(() -> attempt(job, target, 0));
         }
         flusher.maybeFlush(job);
     }
@@ -197,8 +188,8 @@ public class FanOut {
             settlePush(job);
             return;
         }
-        sending.whenCompleteAsync((result, error) -> settleOrRetry(job, target, retries,
-                error == null ? result : new PushResult(0, String.valueOf(error), null)), this::run);
+        sending.whenComplete((result, error) -> workers.submit(() -> settleOrRetry(job, target, retries,
+                error == null ? result : new PushResult(0, String.valueOf(error), null))));
     }
 
     void settleOrRetry(Job job, Target target, int retries, PushResult result) {
@@ -252,9 +243,9 @@ public class FanOut {
         return false;
     }
 
-    /** Waits without holding an executor thread: a JDK timer hands the task to the managed executor. */
+    /** Waits without holding a thread: a JDK timer hands the step to the workers when it is due. */
     void later(Duration delay, Runnable task) {
-        CompletableFuture.delayedExecutor(Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS, this::run).execute(task);
+        CompletableFuture.delayedExecutor(Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS, workers::submit).execute(task);
     }
 
     void settlePush(Job job) {
@@ -270,7 +261,7 @@ public class FanOut {
     }
 
     static Subscription parse(String json) {
-        try (var reader = Json.createReader(new StringReader(json))) {
+        try (var reader = JSON.createReader(new StringReader(json))) {
             return Subscription.fromStored(reader.readObject());
         }
     }

@@ -9,6 +9,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import java.io.UncheckedIOException;
@@ -83,6 +85,12 @@ public class PushSender {
         client = builder.build();
     }
 
+    /** Built at deployment, so a bad timeout setting or a missing thread factory stops the deployment, not the first push. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        LOG.config(() -> "push HTTP client ready: connect timeout " + connectTimeout + ", request timeout " + requestTimeout
+                + (executor == null ? ", default executor" : ", container-managed threads"));
+    }
+
     @PreDestroy
     void stop() {
         if (executor != null) {
@@ -103,13 +111,15 @@ public class PushSender {
             if (policy != null) {
                 // the SSRF rules again, with today's configuration and today's DNS answers
                 policy.checkForDelivery(subscription.endpoint());
+            } else if (!"https".equalsIgnoreCase(endpoint.getScheme()) && !"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
+                return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
             }
         } catch (EndpointPolicy.Refused e) {
             LOG.log(Level.FINE, "not sent: {0}", e.getMessage());
             return CompletableFuture.completedFuture(PushResult.refusedByPolicy());
         } catch (UncheckedIOException e) {
             return CompletableFuture.completedFuture(PushResult.failure("endpoint host does not resolve"));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | NullPointerException e) {
             return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
         }
         byte[] body = encryption.encrypt(payloadJsonUtf8, subscription.keys().p256dh(), subscription.keys().auth());

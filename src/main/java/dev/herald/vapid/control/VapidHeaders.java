@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The VAPID Authorization header (RFC 8292 section 3): "vapid t=&lt;JWT&gt;, k=&lt;public key&gt;".
  * One ES256 JWT per push-service origin, valid 12 hours and reused until one hour before it
- * expires: signing per message costs CPU, and push services (Apple in particular) throttle
- * senders that present a new token too often (RFC 8292 section 5 allows reuse).
+ * expires: signing per message costs CPU, and push services (Apple's in particular) ask
+ * senders not to mint a token per request (RFC 8292 section 5 allows reuse).
  */
 @ApplicationScoped
 public class VapidHeaders {

@@ -194,4 +194,15 @@ class PushSenderTest {
         assertThat(RetryAfter.parse("soon", now)).isNull();
         assertThat(RetryAfter.parse(null, now)).isNull();
     }
+
+    @Test
+    void nonHttpEndpointIsAnInvalidEndpointResult() throws Exception {
+        var subscriber = TestSubscriber.create("ftp://127.0.0.1/push/");
+        var unchecked = new PushSender(new PayloadEncryption(), VapidFixture.headers(keys), null, Duration.ofSeconds(2), REQUEST_TIMEOUT);
+
+        PushResult result = unchecked.send(subscription(subscriber), new byte[]{'{', '}'}, PushOptions.ttl(60)).get(10, TimeUnit.SECONDS);
+
+        assertThat(result.status()).isZero();
+        assertThat(result.reason()).isEqualTo("invalid endpoint");
+    }
 }
