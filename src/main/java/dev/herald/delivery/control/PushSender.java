@@ -114,6 +114,8 @@ public class PushSender {
             if (policy != null) {
                 // the SSRF rules again, with today's configuration and today's DNS answers
                 policy.checkForDelivery(subscription.endpoint());
+            } else if (!"https".equalsIgnoreCase(endpoint.getScheme()) && !"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
+                return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
             }
         } catch (EndpointPolicy.Refused e) {
             LOG.log(Level.FINE, "not sent: {0}", e.getMessage());
