@@ -42,6 +42,7 @@ public final class Browser implements AutoCloseable {
     final Path profile;
     final List<String> consoleErrors = new CopyOnWriteArrayList<>();
     final Map<String, RegistrationID> workers = new ConcurrentHashMap<>();
+    final List<String> workerVersions = new CopyOnWriteArrayList<>();
 
     Browser(ChromeDriver driver, Path profile) {
         this.driver = driver;
@@ -73,6 +74,8 @@ public final class Browser implements AutoCloseable {
         }));
         devTools.addListener(ServiceWorker.workerErrorReported(), error -> consoleErrors.add("service worker: "
                 + error.getErrorMessage() + " (" + error.getSourceURL() + ":" + error.getLineNumber() + ")"));
+        devTools.addListener(ServiceWorker.workerVersionUpdated(), versions -> versions.forEach(version -> workerVersions.add(
+                version.getRegistrationId() + "/" + version.getVersionId() + " " + version.getStatus() + " " + version.getRunningStatus())));
         devTools.send(ServiceWorker.enable());
     }
 
@@ -81,6 +84,8 @@ public final class Browser implements AutoCloseable {
             throw new IllegalStateException("The page tests run in Debian's headless Chromium, and " + CHROMIUM + " or "
                     + CHROMEDRIVER + " is missing. Install them: apt-get install -y chromium chromium-driver (.ci/run does).");
         }
+        // Debian's driver and browser only: Selenium Manager (which would download them) is never asked
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         try {
             Path profile = Files.createTempDirectory("herald-chromium-");
             var options = new ChromeOptions();
@@ -160,6 +165,11 @@ public final class Browser implements AutoCloseable {
     public Object asyncScript(String source, Object... args) {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
         return ((JavascriptExecutor) driver).executeAsyncScript(source, args);
+    }
+
+    /** Service-worker version changes seen, for failure messages. */
+    public List<String> workerVersions() {
+        return List.copyOf(workerVersions);
     }
 
     public List<String> consoleErrors() {
