@@ -16,10 +16,35 @@ import java.time.Duration;
 public final class Api {
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** The API token the pom configures for the Arquillian-managed Payara (herald.it.token); notify and job reads need it. */
+    public static final String TOKEN = System.getProperty("herald.it.token", "it-2f9Kq7VxLm3RZ8wYc0pTnD5sHbGe1JuA");
+
     final URI base;
+    final String token;
 
     public Api(URI base) {
+        this(base, null);
+    }
+
+    public Api(URI base, String token) {
         this.base = base;
+        this.token = token;
+    }
+
+    /** The same API, sending Authorization: Bearer TOKEN with every request. */
+    public Api authorized() {
+        return withToken(TOKEN);
+    }
+
+    /** The same API, sending Authorization: Bearer token with every request (null: none). */
+    public Api withToken(String token) {
+        return new Api(base, token);
+    }
+
+    /** Adds Authorization: Bearer TOKEN to a request built by hand. */
+    public static HttpRequest.Builder authorize(HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + TOKEN);
     }
 
     /** Arquillian's Payara Micro connector reports a non-loopback host: talk to 127.0.0.1 only. */
@@ -62,7 +87,8 @@ public final class Api {
     }
 
     public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path)).timeout(Duration.ofSeconds(60));
+        var builder = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path)).timeout(Duration.ofSeconds(60));
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
     }
 
     public Reply send(HttpRequest request) {

@@ -50,7 +50,7 @@ public final class FanOutBenchmark {
         try (var stub = PushServiceStub.startFast(Duration.ofMillis(latencyMs))) {
             fill(prefix, n, stub);
             var properties = Map.of("herald.redis.url", TestRedis.URL, "herald.redis.prefix", prefix,
-                    "herald.push.allow-insecure", "true", "herald.push.allowed-hosts", "127.0.0.1");
+                    "herald.push.allow-insecure", "true", "herald.push.allowed-hosts", "127.0.0.1", "herald.api.tokens", Api.TOKEN);
             int port = MicroProcess.freePort();
             var command = new ArrayList<>(MicroProcess.command(properties, port, List.of()));
             command.set(command.indexOf("-Xmx512m"), "-Xmx" + xmx);
@@ -91,7 +91,7 @@ public final class FanOutBenchmark {
         var http = HttpClient.newHttpClient();
         long gcOffset = Files.size(gcLog);
         double cpuBefore = cpuSeconds(pid);
-        var reply = http.send(HttpRequest.newBuilder(micro.uri("/api/notify")).header("Content-Type", "application/json")
+        var reply = http.send(Api.authorize(HttpRequest.newBuilder(micro.uri("/api/notify"))).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"Benchmark\",\"body\":\"" + "b".repeat(200)
                         + "\",\"url\":\"/bench\"}")).build(), HttpResponse.BodyHandlers.ofString());
         if (reply.statusCode() != 202) {

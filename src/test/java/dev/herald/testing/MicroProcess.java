@@ -106,6 +106,15 @@ public final class MicroProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /** The whole log of this process so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
     public String tail() {
         try {
             String text = Files.readString(log);

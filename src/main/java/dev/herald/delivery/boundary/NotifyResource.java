@@ -18,6 +18,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -50,8 +52,8 @@ public class NotifyResource {
 
     @POST
     @Path("notify")
-    public Response notify(InputStream body, @HeaderParam("Prefer") String prefer) {
-        var notification = NotificationParser.parse(JsonBody.read(body, MAX_BODY));
+    public Response notify(InputStream body, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers) {
+        var notification = NotificationParser.parse(JsonBody.read(body, MAX_BODY, headers.getLength()));
         var job = fanOut.start(notification);
         var location = URI.create("/api/notifications/" + job.id());
         var wait = PreferWait.of(prefer, maxWait);

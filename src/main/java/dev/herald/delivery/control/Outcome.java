@@ -17,6 +17,9 @@ public record Outcome(Kind kind, String reason, Duration pause) {
 
     public static Outcome classify(PushResult result, String host, Duration defaultRetryAfter, Duration maxRetryAfter) {
         int status = result.status();
+        if (result.refused()) {
+            return new Outcome(Kind.FAIL, PushResult.REFUSED_BY_POLICY, null);
+        }
         if (status == 0) {
             return new Outcome(Kind.RETRY, "transport failure: " + result.reason(), null);
         }

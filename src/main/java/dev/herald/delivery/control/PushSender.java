@@ -13,7 +13,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.WebApplicationException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -107,14 +107,23 @@ public class PushSender {
     public CompletableFuture<PushResult> send(Subscription subscription, byte[] payloadJsonUtf8, PushOptions options) {
         URI endpoint;
         try {
-            endpoint = policy == null ? URI.create(subscription.endpoint()) : policy.check(subscription.endpoint());
+            endpoint = URI.create(subscription.endpoint());
             if (!"https".equalsIgnoreCase(endpoint.getScheme()) && !"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
                 return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
             }
+            if (policy != null) {
+                // the SSRF rules again, with today's configuration and today's DNS answers
+                policy.checkForDelivery(subscription.endpoint());
+            } else if (!"https".equalsIgnoreCase(endpoint.getScheme()) && !"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
+                return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
+            }
+        } catch (EndpointPolicy.Refused e) {
+            LOG.log(Level.FINE, "not sent: {0}", e.getMessage());
+            return CompletableFuture.completedFuture(PushResult.refusedByPolicy());
+        } catch (UncheckedIOException e) {
+            return CompletableFuture.completedFuture(PushResult.failure("endpoint host does not resolve"));
         } catch (IllegalArgumentException | NullPointerException e) {
             return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
-        } catch (WebApplicationException e) {
-            return CompletableFuture.completedFuture(PushResult.failure("endpoint refused: " + e.getMessage()));
         }
         byte[] body = encryption.encrypt(payloadJsonUtf8, subscription.keys().p256dh(), subscription.keys().auth());
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)

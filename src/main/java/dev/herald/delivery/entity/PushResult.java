@@ -10,8 +10,19 @@ import java.time.Duration;
  */
 public record PushResult(int status, String reason, Duration retryAfter) {
 
+    public static final String REFUSED_BY_POLICY = "endpoint refused by policy";
+
     public static PushResult failure(String reason) {
         return new PushResult(0, reason, null);
+    }
+
+    /** Nothing was sent: the endpoint fails EndpointPolicy at delivery time. Final, not retried; the subscription is kept. */
+    public static PushResult refusedByPolicy() {
+        return new PushResult(0, REFUSED_BY_POLICY, null);
+    }
+
+    public boolean refused() {
+        return status == 0 && REFUSED_BY_POLICY.equals(reason);
     }
 
     /** The push service accepted the message (RFC 8030 section 5: 201 Created). */
@@ -35,6 +46,6 @@ public record PushResult(int status, String reason, Duration retryAfter) {
 
     /** Worth another try later: no answer, 429 Too Many Requests, or a 5xx. */
     public boolean retryable() {
-        return status == 0 || status == 429 || status >= 500;
+        return status == 0 && !refused() || status == 429 || status >= 500;
     }
 }

@@ -23,6 +23,15 @@ public final class JsonBody {
     private JsonBody() {
     }
 
+    /** Like read(in, maxBytes), but refuses a declared Content-Length over the cap before reading anything (-1: none declared). */
+    public static JsonObject read(InputStream in, int maxBytes, long declaredLength) {
+        if (declaredLength > maxBytes) {
+            throw new PayloadTooLargeException("The request body is larger than " + maxBytes + " bytes (Content-Length: "
+                    + declaredLength + ").");
+        }
+        return read(in, maxBytes);
+    }
+
     public static JsonObject read(InputStream in, int maxBytes) {
         byte[] bytes = readCapped(in, maxBytes);
         if (bytes.length == 0) {

@@ -18,6 +18,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -40,6 +42,9 @@ public class SubscriptionsResource {
     @Inject
     VapidKeys vapid;
 
+    @Context
+    HttpHeaders headers;
+
     @GET
     @Path("subscribe")
     public JsonObject publicKey() {
@@ -49,7 +54,7 @@ public class SubscriptionsResource {
     @POST
     @Path("subscribe")
     public Response subscribe(InputStream body) {
-        var subscription = parser.parse(JsonBody.read(body, MAX_BODY));
+        var subscription = parser.parse(JsonBody.read(body, MAX_BODY, headers.getLength()));
         var upserted = store.upsert(subscription);
         var entity = Json.createObjectBuilder().add("id", upserted.id()).build();
         URI location = URI.create("/api/subscriptions/" + upserted.id());
@@ -68,7 +73,7 @@ public class SubscriptionsResource {
     @POST
     @Path("unsubscribe")
     public JsonObject unsubscribe(InputStream body) {
-        JsonObject json = JsonBody.read(body, MAX_BODY);
+        JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
         if (JsonBody.isNull(json, "client_uuid")) {
             throw new BadRequestException("client_uuid is required: the id that subscribe returned.");
         }

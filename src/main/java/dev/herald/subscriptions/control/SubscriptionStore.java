@@ -5,6 +5,7 @@ import dev.herald.subscriptions.entity.Subscription;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.ws.rs.ServiceUnavailableException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -25,11 +27,15 @@ import redis.clients.jedis.resps.ScanResult;
 @ApplicationScoped
 public class SubscriptionStore {
 
-    // KEYS: by-endpoint hash, id set. ARGV: record key prefix, endpoint hash, new id, record JSON.
+    // KEYS: by-endpoint hash, id set. ARGV: record key prefix, endpoint hash, new id, record JSON, max subscriptions.
+    // Returns {id, 1 created | 0 updated} or {false, -1} when a new one would exceed the cap (nothing written).
     static final String UPSERT = """
             local id = redis.call('HGET', KEYS[1], ARGV[2])
             local created = 0
             if not id then
+              if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[5]) then
+                return {false, -1}
+              end
               id = ARGV[3]
               created = 1
               redis.call('HSET', KEYS[1], ARGV[2], id)
@@ -55,12 +61,22 @@ public class SubscriptionStore {
     @Inject
     Redis redis;
 
+    /** A global cap so that nobody can fill Redis with subscriptions; nothing is ever evicted to make room. */
+    @Inject
+    @ConfigProperty(name = "herald.limits.max-subscriptions")
+    long maxSubscriptions;
+
     public Upserted upsert(Subscription subscription) {
         String newId = UUID.randomUUID().toString();
         List<?> result = (List<?>) redis.client().eval(UPSERT,
                 List.of(redis.key("subscriptions:by-endpoint"), redis.key("subscriptions")),
                 List.of(redis.key("subscription:"), endpointHash(subscription.endpoint()), newId,
-                        subscription.toJson().build().toString()));
+                        subscription.toJson().build().toString(), String.valueOf(maxSubscriptions)));
+        if (((Long) result.get(1)) < 0) {
+            throw new ServiceUnavailableException("Herald stores at most " + maxSubscriptions + " subscriptions "
+                    + "(setting herald.limits.max-subscriptions) and is full; nothing was stored. Existing subscriptions "
+                    + "can still be updated.");
+        }
         return new Upserted((String) result.get(0), ((Long) result.get(1)) == 1L);
     }
 

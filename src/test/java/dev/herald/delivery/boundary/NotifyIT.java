@@ -55,7 +55,7 @@ class NotifyIT {
 
     @BeforeEach
     void connect() {
-        api = Api.at(url);
+        api = Api.at(url).authorized();
         synchronized (NotifyIT.class) {
             if (stub == null) {
                 stub = PushServiceStub.start(api.get("api/subscribe").json().getString("public_key"));

@@ -15,4 +15,10 @@ public final class EndpointPolicies {
         policy.allowInsecure = true;
         return policy;
     }
+
+    /** The shipped default allow-list, https only, with a fake DNS (host -> one address) instead of the real one. */
+    public static EndpointPolicy defaultsResolving(java.util.Map<String, String> dns) {
+        EndpointPolicy policy = EndpointPolicyTest.resolving(EndpointPolicyTest.defaults(), dns);
+        return policy;
+    }
 }

@@ -1,0 +1,56 @@
+package dev.herald.security.control;
+
+import dev.herald.platform.control.Redis;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.OptionalLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Fixed one-minute windows per client and bucket, counted in Redis so that the limit holds
+ * across instances. INCR and EXPIRE run in one script: a counter never lives forever.
+ */
+@ApplicationScoped
+public class RateLimits {
+
+    static final long WINDOW_MILLIS = 60_000;
+
+    // KEYS: counter. ARGV: window in ms. Returns {count, milliseconds left in the window}.
+    static final String HIT = """
+            local count = redis.call('INCR', KEYS[1])
+            local ttl = redis.call('PTTL', KEYS[1])
+            if ttl < 0 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[1])
+              ttl = tonumber(ARGV[1])
+            end
+            return {count, ttl}
+            """;
+
+    @Inject
+    @ConfigProperty(name = "herald.limits.subscribe-per-minute")
+    int subscribePerMinute;
+
+    @Inject
+    @ConfigProperty(name = "herald.limits.test-per-minute")
+    int testPerMinute;
+
+    @Inject
+    Redis redis;
+
+    public int limit(String bucket) {
+        return "subscribe".equals(bucket) ? subscribePerMinute : testPerMinute;
+    }
+
+    /** Counts one request; returns the seconds to wait when the client is over its limit. A limit of 0 is none. */
+    public OptionalLong hit(String bucket, String client) {
+        if (limit(bucket) <= 0) {
+            return OptionalLong.empty();
+        }
+        List<?> result = (List<?>) redis.client().eval(HIT, List.of(redis.key("ratelimit:" + bucket + ":" + client)),
+                List.of(String.valueOf(WINDOW_MILLIS)));
+        long count = (Long) result.get(0);
+        long millisLeft = (Long) result.get(1);
+        return count > limit(bucket) ? OptionalLong.of(Math.max(1, (millisLeft + 999) / 1000)) : OptionalLong.empty();
+    }
+}

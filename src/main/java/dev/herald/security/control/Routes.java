@@ -1,0 +1,59 @@
+package dev.herald.security.control;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one table of which API routes are public, rate limited, and open to CORS; paths are
+ * relative to /api. Everything not listed as public needs the API token, so routes added
+ * later are protected without anyone remembering to protect them.
+ */
+public final class Routes {
+
+    static final String ID = "[0-9a-fA-F-]{36}";
+    /** health: probes carry no token (health/* is MP Health where TomEE mounts it under /api); openapi.yaml: the API description. */
+    static final Pattern PUBLIC_GET = Pattern.compile("subscribe|subscriptions/" + ID + "|health(/live|/ready|/started)?|openapi\\.yaml");
+    static final Pattern PUBLIC_POST = Pattern.compile("subscribe|unsubscribe|subscriptions/" + ID + "/test");
+    static final Pattern PUBLIC_DELETE = Pattern.compile("subscriptions/" + ID);
+    static final Pattern CORS = Pattern.compile("subscribe|unsubscribe");
+    static final Map<String, Pattern> LIMITED_POSTS = Map.of(
+            "subscribe", Pattern.compile("subscribe"),
+            "test", Pattern.compile("subscriptions/" + ID + "/test"));
+
+    private Routes() {
+    }
+
+    public static String normalize(String path) {
+        String p = path == null ? "" : path;
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        return p;
+    }
+
+    public static boolean isPublic(String method, String path) {
+        String p = normalize(path);
+        return switch (method) {
+            case "GET", "HEAD" -> PUBLIC_GET.matcher(p).matches();
+            case "POST" -> PUBLIC_POST.matcher(p).matches();
+            case "DELETE" -> PUBLIC_DELETE.matcher(p).matches();
+            case "OPTIONS" -> CORS.matcher(p).matches();
+            default -> false;
+        };
+    }
+
+    /** The rate-limit bucket of a request, if it has one. */
+    public static Optional<String> limitBucket(String method, String path) {
+        if (!"POST".equals(method)) {
+            return Optional.empty();
+        }
+        String p = normalize(path);
+        return LIMITED_POSTS.entrySet().stream().filter(e -> e.getValue().matcher(p).matches()).map(Map.Entry::getKey).findFirst();
+    }
+
+    /** Routes that other sites' pages may call when their origin is in herald.cors.origins. */
+    public static boolean corsEnabled(String path) {
+        return CORS.matcher(normalize(path)).matches();
+    }
+}

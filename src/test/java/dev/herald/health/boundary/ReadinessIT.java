@@ -1,0 +1,90 @@
+package dev.herald.health.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.testing.Api;
+import dev.herald.testing.MicroProcess;
+import dev.herald.testing.TestRedis;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/**
+ * Readiness follows Redis: Payara Micro (MP Health at /health) against an embedded Redis
+ * of this test only, which the test stops and starts again on the same port.
+ */
+class ReadinessIT {
+
+    static final Duration PATIENCE = Duration.ofSeconds(20);
+    final int redisPort = MicroProcess.freePort();
+    RedisServer redis;
+
+    @Test
+    void readinessIsDownWhileRedisIsUnreachableAndRecoversByItself() throws Exception {
+        startRedis();
+        var settings = Map.of("herald.redis.url", "redis://127.0.0.1:" + redisPort,
+                "herald.redis.prefix", TestRedis.PREFIX + "readiness:");
+        try (var micro = MicroProcess.start(settings, MicroProcess.freePort(), Duration.ofMinutes(3))) {
+            var api = new Api(micro.uri("/"));
+            assertThat(redisCheck(api.get("health/ready"))).isEqualTo("UP");
+            assertThat(api.get("api/health").json()).isEqualTo(plain("UP"));
+
+            redis.stop();
+            var down = await(api, "health/ready", reply -> reply.status() == 503);
+            assertThat(redisCheck(down)).isEqualTo("DOWN");
+            var plainDown = api.get("api/health");
+            assertThat(plainDown.status()).isEqualTo(503);
+            assertThat(plainDown.json()).isEqualTo(plain("DOWN"));
+            var live = api.get("health/live");
+            assertThat(live.status()).as("liveness does not depend on Redis: " + live.body()).isEqualTo(200);
+
+            startRedis();
+            var up = await(api, "health/ready", reply -> reply.status() == 200);
+            assertThat(redisCheck(up)).isEqualTo("UP");
+            assertThat(api.get("api/health").status()).isEqualTo(200);
+        }
+    }
+
+    void startRedis() throws IOException {
+        redis = RedisServer.newRedisServer().bind("127.0.0.1").port(redisPort)
+                .setting("save \"\"").setting("appendonly no").build();
+        redis.start();
+    }
+
+    @AfterEach
+    void stopRedis() throws IOException {
+        if (redis != null && redis.isActive()) {
+            redis.stop();
+        }
+    }
+
+    static JsonObject plain(String status) {
+        return jakarta.json.Json.createObjectBuilder().add("status", status)
+                .add("checks", jakarta.json.Json.createArrayBuilder().add(jakarta.json.Json.createObjectBuilder()
+                        .add("name", "redis").add("status", status))).build();
+    }
+
+    static String redisCheck(Api.Reply reply) {
+        return reply.json().getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(check -> "redis".equals(check.getString("name")))
+                .map(check -> check.getString("status"))
+                .findFirst().orElseThrow(() -> new AssertionError("no redis check in " + reply.body()));
+    }
+
+    static Api.Reply await(Api api, String path, Predicate<Api.Reply> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        Api.Reply reply = api.get(path);
+        while (!condition.test(reply) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            reply = api.get(path);
+        }
+        assertThat(condition).as("GET " + path + " within " + PATIENCE + ", last answer " + reply.status() + " " + reply.body())
+                .accepts(reply);
+        return reply;
+    }
+}

@@ -1,0 +1,458 @@
+package dev.herald.security.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.testing.Api;
+import dev.herald.testing.MicroProcess;
+import dev.herald.testing.TestRedis;
+import dev.herald.testing.TestSubscriber;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Hostile and malformed requests against the running WAR. Each must be answered with the right
+ * status and a problem document naming the problem, and must leave Redis as it was.
+ * Runs its own Payara Micro (MicroProcess) with low limits, no configured API token (so the
+ * generated one is exercised), its own key prefix, and 127.0.0.1 as a trusted proxy: every
+ * request carries its own X-Forwarded-For address, so the low rate limit is tested without
+ * one case starving another, whatever the order.
+ */
+class BadInputIT {
+
+    static final String OWN_PREFIX = TestRedis.PREFIX + "bad-input:";
+    static final String TEST_HOSTS = "127.0.0.1,fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,.notify.windows.com";
+    static final int SUBSCRIBE_LIMIT = 5;
+    static final int MAX_SUBSCRIPTIONS = 3;
+    static final String ALLOWED_ORIGIN = "https://shop.example";
+
+    static MicroProcess micro;
+    static Api api;
+    static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        micro = MicroProcess.start(Map.of(
+                "herald.redis.url", TestRedis.URL,
+                "herald.redis.prefix", OWN_PREFIX,
+                "herald.push.allow-insecure", "true",
+                "herald.push.allowed-hosts", TEST_HOSTS,
+                "herald.limits.subscribe-per-minute", String.valueOf(SUBSCRIBE_LIMIT),
+                "herald.limits.test-per-minute", "2",
+                "herald.limits.max-subscriptions", String.valueOf(MAX_SUBSCRIPTIONS),
+                "herald.proxy.trusted", "127.0.0.1",
+                "herald.cors.origins", ALLOWED_ORIGIN), MicroProcess.freePort(), Duration.ofMinutes(4));
+        api = new Api(micro.uri("/"));
+        token = TestRedis.client().get(OWN_PREFIX + "api:token");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (micro != null) {
+            micro.close();
+        }
+    }
+
+    record Case(String name, String method, String path, String contentType, byte[] body, Map<String, String> headers,
+                int status, String detail) {
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Case subscribe(String name, String json, int status, String detail) {
+        return new Case(name, "POST", "api/subscribe", "application/json", bytes(json), Map.of(), status, detail);
+    }
+
+    static Case endpoint(String endpoint, String detail) {
+        var valid = TestSubscriber.create();
+        return subscribe("endpoint " + endpoint.replaceAll("[\\r\\n]", "\\\\n"),
+                TestSubscriber.json(endpoint, valid.p256dh(), valid.authSecret(), "null"), 400, detail);
+    }
+
+    static Case keys(String name, String p256dh, String auth, String detail) {
+        var valid = TestSubscriber.create();
+        return subscribe(name, TestSubscriber.json(valid.endpoint(), p256dh == null ? valid.p256dh() : p256dh,
+                auth == null ? valid.authSecret() : auth, "null"), 400, detail);
+    }
+
+    static Case expiration(String name, String expirationTime, String detail) {
+        var valid = TestSubscriber.create();
+        return subscribe(name, TestSubscriber.json(valid.endpoint(), valid.p256dh(), valid.authSecret(), expirationTime), 400, detail);
+    }
+
+    static Case request(String name, String method, String path, Map<String, String> headers, int status, String detail) {
+        return new Case(name, method, path, null, null, headers, status, detail);
+    }
+
+    static Case unsubscribe(String name, String json, String detail) {
+        return new Case(name, "POST", "api/unsubscribe", "application/json", bytes(json), Map.of(), 400, detail);
+    }
+
+    static Case notify(String name, String json, int status, String detail) {
+        return new Case(name, "POST", "api/notify", "application/json", bytes(json), Map.of("Authorization", "Bearer %s"), status, detail);
+    }
+
+    static Stream<Case> cases() {
+        var valid = TestSubscriber.create();
+        byte[] point = Base64.getUrlDecoder().decode(valid.p256dh());
+        byte[] offCurve = point.clone();
+        offCurve[64] ^= 1;
+        byte[] compressed = new byte[33];
+        compressed[0] = (byte) (2 + (point[64] & 1));
+        System.arraycopy(point, 1, compressed, 1, 32);
+        String nested = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
+        String job = UUID.randomUUID().toString();
+        return Stream.of(
+                new Case("wrong media type", "POST", "api/subscribe", "text/plain", bytes(valid.json()), Map.of(), 415, "Content-Type: application/json"),
+                new Case("form media type", "POST", "api/subscribe", "application/x-www-form-urlencoded", bytes("endpoint=x"), Map.of(), 415, "JSON body only"),
+                subscribe("malformed JSON", "{\"endpoint\": \"https://fcm.googleapis.com/x\",", 400, "not valid JSON"),
+                subscribe("top-level array", "[" + valid.json() + "]", 400, "must be a JSON object, not an array"),
+                subscribe("top-level string", "\"https://fcm.googleapis.com/x\"", 400, "must be a JSON object, not a string"),
+                subscribe("deeply nested JSON", nested, 400, "nested deeper than 16"),
+                subscribe("empty body", "", 400, "body is empty"),
+                new Case("1 MiB body", "POST", "api/subscribe", "application/json", new byte[1 << 20], Map.of(), 413, "larger than 8192 bytes"),
+                subscribe("missing endpoint", "{\"keys\":{\"p256dh\":\"" + valid.p256dh() + "\",\"auth\":\"" + valid.authSecret() + "\"}}", 400, "endpoint is required"),
+                subscribe("numeric endpoint", "{\"endpoint\":42,\"keys\":{\"p256dh\":\"" + valid.p256dh() + "\",\"auth\":\"" + valid.authSecret() + "\"}}", 400, "endpoint must be a string, not number"),
+                subscribe("missing keys", "{\"endpoint\":\"" + valid.endpoint() + "\"}", 400, "keys is required"),
+                endpoint("http://fcm.googleapis.com/fcm/send/abc", "must use https, not http"),
+                endpoint("javascript:alert(1)", "absolute URL with a host"),
+                endpoint("https://169.254.169.254/latest/meta-data/", "is an IP address"),
+                endpoint("https://[::1]/push", "is an IP address"),
+                endpoint("https://[::ffff:127.0.0.1]/push", "is an IP address"),
+                endpoint("https://[::ffff:a9fe:a9fe]/latest/meta-data/", "is an IP address"),
+                endpoint("https://2130706433/push", "is an IP address"),
+                endpoint("https://0x7f000001/push", "is an IP address"),
+                endpoint("https://0x7f.1/push", "is an IP address"),
+                endpoint("https://017700000001/push", "is an IP address"),
+                endpoint("https://127.1/push", "is an IP address"),
+                endpoint("https://127.0.0.2/push", "is an IP address"),
+                endpoint("https://localhost/push", "localhost is not a known push service"),
+                endpoint("https://169.254.169.254/.apple.com/", "is an IP address"),
+                endpoint("https://fcm.googleapis.com.evil.tld/fcm/send/abc", "fcm.googleapis.com.evil.tld is not a known push service"),
+                endpoint("https://evil.tld/.fcm.googleapis.com", "evil.tld is not a known push service"),
+                endpoint("https://fcm.googleapis.com@evil.tld/fcm/send/abc", "must not contain user info"),
+                endpoint("https://fcm.googleapis.com:8443/fcm/send/abc", "port 443, not 8443"),
+                endpoint("https://fcm.googleapis.com./fcm/send/abc", "ends with a dot"),
+                endpoint("https://f\u0441m.googleapis.com/fcm/send/abc", "not a valid host name"),
+                endpoint("https://fcm.googleapis.com/fcm/send/abc\r\nX-Injected: 1", "CR/LF"),
+                endpoint("https://fcm.googleapis.com/" + "a".repeat(2100), "longer than 2048"),
+                keys("p256dh of 64 bytes", b64(Arrays.copyOf(point, 64)), null, "got 64 bytes"),
+                keys("p256dh of 66 bytes", b64(Arrays.copyOf(point, 66)), null, "got 66 bytes"),
+                keys("compressed p256dh", b64(compressed), null, "got 33 bytes starting with 0x0"),
+                keys("off-curve p256dh", b64(offCurve), null, "not a point on the P-256 curve"),
+                keys("p256dh in standard base64", Base64.getEncoder().encodeToString(point).replace('A', '+'), null, "keys.p256dh is not base64url"),
+                keys("auth not base64url", null, "!!!!not*base64", "keys.auth is not base64url"),
+                keys("auth of 12 bytes", null, b64(new byte[12]), "exactly 16 bytes, got 12"),
+                keys("auth of 32 bytes", null, b64(new byte[32]), "exactly 16 bytes, got 32"),
+                expiration("string expirationTime", "\"tomorrow\"", "expirationTime must be null or a number"),
+                expiration("past expirationTime", "1000", "is in the past"),
+                expiration("fractional expirationTime", "1.5e300", "whole number"),
+                unsubscribe("malformed client_uuid", "{\"client_uuid\":\"../../etc/passwd<script>\"}", "is not a subscription id"),
+                unsubscribe("numeric client_uuid", "{\"client_uuid\":7}", "client_uuid must be a string"),
+                unsubscribe("missing client_uuid", "{}", "client_uuid is required"),
+                request("upper-case id", "GET", "api/subscriptions/" + UUID.randomUUID().toString().toUpperCase(), Map.of(), 400, "a lower-case UUID"),
+                request("notify without token", "POST", "api/notify", Map.of(), 401, "needs the API token"),
+                request("notify with wrong token", "POST", "api/notify", Map.of("Authorization", "Bearer not-the-token-0123456789"), 401, "token is not valid"),
+                request("notify with Basic auth", "POST", "api/notify", Map.of("Authorization", "Basic YWRtaW46YWRtaW4="), 401, "Bearer scheme"),
+                request("notify with ?token=", "POST", "api/notify?token=%s", Map.of(), 401, "query string is never accepted"),
+                request("notify with ?access_token= and header", "POST", "api/notify?access_token=%s", Map.of("Authorization", "Bearer %s"), 401, "query string is never accepted"),
+                request("job report without token", "GET", "api/notifications/" + job, Map.of(), 401, "needs the API token"),
+                request("subscription listing without token", "GET", "api/subscriptions", Map.of(), 401, "needs the API token"),
+                request("unknown admin path without token", "GET", "api/admin/tokens", Map.of(), 401, "needs the API token"),
+                request("notify preflight", "OPTIONS", "api/notify", Map.of("Origin", ALLOWED_ORIGIN, "Access-Control-Request-Method", "POST"), 401, "needs the API token"),
+                notify("notify over the payload limit", "{\"title\":\"big\",\"body\":\"" + "y".repeat(4000) + "\"}", 413, "at most"),
+                notify("notify with a javascript: url", "{\"title\":\"x\",\"url\":\"javascript:alert(document.cookie)\"}", 400, "javascript: is not allowed"),
+                notify("notify with a data: icon", "{\"title\":\"x\",\"icon\":\"data:image/svg+xml,<svg onload=alert(1)>\"}", 400, "icon"),
+                notify("notify with malformed JSON", "{\"title\":", 400, "not valid JSON"),
+                new Case("notify of 1 MiB", "POST", "api/notify", "application/json", new byte[1 << 20], Map.of("Authorization", "Bearer %s"), 413, "larger than"),
+                request("subscribe preflight from a foreign origin", "OPTIONS", "api/subscribe", Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "POST"), 403, "not allowed"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void refusedWithProblemAndNothingStored(Case c) {
+        var before = stored();
+
+        var reply = send(c);
+
+        assertThat(reply.status()).as(c.name() + ": " + reply.body()).isEqualTo(c.status());
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().getInt("status")).isEqualTo(c.status());
+        assertThat(reply.json().getString("detail")).contains(c.detail());
+        assertThat(reply.body()).doesNotContain("Exception", "\tat ");
+        assertThat(reply.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(reply.header("Access-Control-Allow-Origin")).isNull();
+        if (c.status() == 401) {
+            assertThat(reply.header("WWW-Authenticate")).startsWith("Bearer realm=\"herald\"");
+        }
+        assertThat(stored()).isEqualTo(before);
+    }
+
+    @Test
+    void subscribingTheSameEndpointAgainAnswers200WithTheSameIdAndStoresNothingNew() {
+        var subscriber = TestSubscriber.create();
+        var first = send(subscribeRequest(subscriber.json(), randomClient()));
+        assertThat(first.status()).isEqualTo(201);
+        var before = stored();
+
+        var again = send(subscribeRequest(subscriber.json(), randomClient()));
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().getString("id")).isEqualTo(first.json().getString("id"));
+        assertThat(stored()).isEqualTo(before);
+        unsubscribe(first.json().getString("id"));
+    }
+
+    @Test
+    void unknownWellFormedClientUuidIsNoOracle() {
+        var before = stored();
+        var reply = send(post("api/unsubscribe", "{\"client_uuid\":\"" + UUID.randomUUID() + "\"}", randomClient()));
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().getString("message")).isEqualTo("unsubscribed");
+        assertThat(stored()).isEqualTo(before);
+    }
+
+    @Test
+    void subscribeOverTheRateLimitAnswers429WithRetryAfterAndStoresNothing() {
+        cleanUp();
+        String client = randomClient();
+        var subscriber = TestSubscriber.create();
+        for (int i = 0; i < SUBSCRIBE_LIMIT; i++) {
+            // the same endpoint each time: the limit counts requests, and the store stays at one record
+            assertThat(send(subscribeRequest(subscriber.json(), client)).status()).isIn(200, 201);
+        }
+        var before = stored();
+
+        var reply = send(subscribeRequest(TestSubscriber.create().json(), client));
+
+        assertThat(reply.status()).isEqualTo(429);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().getString("detail")).contains("Too many subscribe requests", "at most " + SUBSCRIBE_LIMIT);
+        assertThat(Long.parseLong(reply.header("Retry-After"))).isBetween(1L, 60L);
+        assertThat(stored()).isEqualTo(before);
+        assertThat(send(subscribeRequest(TestSubscriber.create().json(), randomClient())).status())
+                .as("another client is not limited").isIn(201, 503);
+        cleanUp();
+    }
+
+    @Test
+    void ipv6ClientsShareTheLimitOfTheirSlash64() {
+        String net = String.format("2001:db8:%x:%x", ThreadLocalRandom.current().nextInt(0xffff), ThreadLocalRandom.current().nextInt(0xffff));
+        for (int i = 0; i < SUBSCRIBE_LIMIT; i++) {
+            send(subscribeRequest("[]", net + "::" + Integer.toHexString(i + 1)));
+        }
+        var reply = send(subscribeRequest("[]", net + ":ffff:ffff:ffff:ffff"));
+        assertThat(reply.status()).isEqualTo(429);
+        assertThat(send(subscribeRequest("[]", "2001:db8:ffff:ffff::1")).status()).as("another /64").isEqualTo(400);
+    }
+
+    @Test
+    void atTheSubscriptionCapNewSubscribersGet503AndExistingOnesMayStillUpdate() {
+        cleanUp();
+        var ids = new ArrayList<String>();
+        var subscribers = new ArrayList<TestSubscriber>();
+        for (int i = 0; i < MAX_SUBSCRIPTIONS; i++) {
+            var subscriber = TestSubscriber.create();
+            subscribers.add(subscriber);
+            var reply = send(subscribeRequest(subscriber.json(), randomClient()));
+            assertThat(reply.status()).isEqualTo(201);
+            ids.add(reply.json().getString("id"));
+        }
+        var before = stored();
+
+        var full = send(subscribeRequest(TestSubscriber.create().json(), randomClient()));
+
+        assertThat(full.status()).isEqualTo(503);
+        assertThat(full.contentType()).startsWith("application/problem+json");
+        assertThat(full.json().getString("detail")).contains("at most " + MAX_SUBSCRIPTIONS + " subscriptions", "herald.limits.max-subscriptions");
+        assertThat(stored()).isEqualTo(before);
+        var renewed = TestSubscriber.create();
+        var update = send(subscribeRequest(TestSubscriber.json(subscribers.get(0).endpoint(), renewed.p256dh(), renewed.authSecret(), "null"), randomClient()));
+        assertThat(update.status()).isEqualTo(200);
+        assertThat(update.json().getString("id")).isEqualTo(ids.get(0));
+        cleanUp();
+    }
+
+    @Test
+    void declaredOversizedBodyIsRefusedBeforeItIsSent() throws Exception {
+        // Content-Length of 10 MiB and no body at all: only an up-front check can answer
+        try (var socket = new java.net.Socket("127.0.0.1", micro.uri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /api/subscribe HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "X-Forwarded-For: " + randomClient() + "\r\nContent-Length: 10485760\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            byte[] head = new byte[4096];
+            int n = socket.getInputStream().read(head);
+            String response = new String(head, 0, Math.max(n, 0), StandardCharsets.ISO_8859_1);
+            assertThat(response).startsWith("HTTP/1.1 413").contains("application/problem+json");
+        }
+    }
+
+    @Test
+    void testNotificationsOverTheRateLimitAnswer429BeforeAnyPush() {
+        String client = randomClient();
+        for (int i = 0; i < 2; i++) {
+            var reply = send(post("api/subscriptions/" + UUID.randomUUID() + "/test", "{}", client));
+            assertThat(reply.status()).as(reply.body()).isEqualTo(404);
+        }
+        var before = stored();
+
+        var reply = send(post("api/subscriptions/" + UUID.randomUUID() + "/test", "{}", client));
+
+        assertThat(reply.status()).isEqualTo(429);
+        assertThat(reply.json().getString("detail")).contains("Too many test requests", "herald.limits.test-per-minute");
+        assertThat(reply.header("Retry-After")).isNotBlank();
+        assertThat(stored()).isEqualTo(before);
+    }
+
+    @Test
+    void chunkedOversizedBodyIsCutOffAtTheCap() {
+        var before = stored();
+        byte[] big = new byte[64 * 1024];
+        Arrays.fill(big, (byte) ' ');
+        var reply = send(request("api/subscribe").header("Content-Type", "application/json").header("X-Forwarded-For", randomClient())
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build());
+        assertThat(reply.status()).isEqualTo(413);
+        assertThat(reply.json().getString("detail")).contains("larger than 8192 bytes");
+        assertThat(stored()).isEqualTo(before);
+    }
+
+    @Test
+    void generatedApiTokenIsLoggedOnceStoredInRedisAndOpensTheProtectedRoutes() {
+        assertThat(token).isNotBlank();
+        assertThat(Base64.getUrlDecoder().decode(token)).hasSize(32);
+        assertThat(micro.log()).contains("API token (generated now and stored in Redis at " + OWN_PREFIX + "api:token;");
+        // the README's quick start finds it like this
+        var line = java.util.regex.Pattern.compile("API token \\(generated now.*\\): ([A-Za-z0-9_-]+)").matcher(micro.log());
+        assertThat(line.find()).isTrue();
+        assertThat(line.group(1)).isEqualTo(token);
+        assertThat(micro.log().split(java.util.regex.Pattern.quote(token), -1)).as("the token appears in one log line only").hasSize(2);
+        var reply = api.withToken(token).get("api/notifications/" + UUID.randomUUID());
+        assertThat(reply.status()).as(reply.body()).isEqualTo(404);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void corsIsOfferedToListedOriginsOnSubscribeOnly() {
+        var preflight = send(request("api/subscribe").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", ALLOWED_ORIGIN).header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type").build());
+        assertThat(preflight.status()).isEqualTo(204);
+        assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo(ALLOWED_ORIGIN);
+        assertThat(preflight.header("Access-Control-Allow-Methods")).contains("POST");
+        assertThat(preflight.header("Vary")).contains("Origin");
+
+        var key = send(request("api/subscribe").header("Origin", ALLOWED_ORIGIN).GET().build());
+        assertThat(key.header("Access-Control-Allow-Origin")).isEqualTo(ALLOWED_ORIGIN);
+        var foreign = send(request("api/subscribe").header("Origin", "https://evil.example").GET().build());
+        assertThat(foreign.header("Access-Control-Allow-Origin")).isNull();
+        assertThat(foreign.header("Vary")).contains("Origin");
+        var notify = send(api.withToken(token).request("api/notifications/" + UUID.randomUUID()).header("Origin", ALLOWED_ORIGIN).GET().build());
+        assertThat(notify.header("Access-Control-Allow-Origin")).isNull();
+    }
+
+    @Test
+    void everyResponseCarriesTheSecurityHeaders() {
+        var json = api.get("api/subscribe");
+        assertThat(json.header("Content-Security-Policy")).isEqualTo("default-src 'none'; frame-ancestors 'none'");
+        assertThat(json.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(json.header("Referrer-Policy")).isEqualTo("no-referrer");
+        var page = api.get("index.html");
+        assertThat(page.header("Content-Security-Policy")).startsWith("default-src 'self'").contains("frame-ancestors 'none'");
+        assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");
+    }
+
+    @Test
+    void problemDetailsNeverComeAsHtml() {
+        var reply = api.get("api/subscriptions/" + "%3Cscript%3Ealert(1)%3C%2Fscript%3E".repeat(2));
+        assertThat(reply.contentType()).startsWith("application/problem+json").doesNotContain("html");
+        var echoed = send(post("api/unsubscribe", "{\"client_uuid\":\"<img src=x onerror=alert(1)>\"}", randomClient()));
+        assertThat(echoed.status()).isEqualTo(400);
+        assertThat(echoed.contentType()).startsWith("application/problem+json");
+    }
+
+    // ---- helpers
+
+    static Map<String, String> stored() {
+        // rate-limit counters are the one thing a refused request legitimately writes
+        return TestRedis.snapshot(TestRedis.PREFIX).entrySet().stream().filter(e -> !e.getKey().contains(":ratelimit:"))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    static Api.Reply send(Case c) {
+        String path = c.path().replace("%s", token);
+        var builder = request(path).header("X-Forwarded-For", randomClient());
+        c.headers().forEach((name, value) -> builder.header(name, value.replace("%s", token)));
+        if (c.contentType() != null) {
+            builder.header("Content-Type", c.contentType());
+        }
+        if (c.body() != null && c.body().length > 64 * 1024) {
+            // as curl does for big bodies: the server's early 413 then arrives before the body is sent
+            builder.expectContinue(true);
+        }
+        if (c.body() != null) {
+            builder.method(c.method(), HttpRequest.BodyPublishers.ofByteArray(c.body()));
+        } else if ("POST".equals(c.method())) {
+            builder.header("Content-Type", "application/json").method("POST", HttpRequest.BodyPublishers.ofString("{}"));
+        } else {
+            builder.method(c.method(), HttpRequest.BodyPublishers.noBody());
+        }
+        return send(builder.build());
+    }
+
+    static HttpRequest.Builder request(String path) {
+        // HTTP/1.1 as a browser or curl would send it to Payara here (no h2c upgrade attempts)
+        return api.request(path).version(java.net.http.HttpClient.Version.HTTP_1_1);
+    }
+
+    static Api.Reply send(HttpRequest request) {
+        return api.send(request);
+    }
+
+    static HttpRequest subscribeRequest(String json, String client) {
+        return post("api/subscribe", json, client);
+    }
+
+    static HttpRequest post(String path, String json, String client) {
+        return request(path).header("Content-Type", "application/json").header("X-Forwarded-For", client)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    static void unsubscribe(String id) {
+        send(post("api/unsubscribe", "{\"client_uuid\":\"" + id + "\"}", randomClient()));
+    }
+
+    static void cleanUp() {
+        TestRedis.client().smembers(OWN_PREFIX + "subscriptions").forEach(BadInputIT::unsubscribe);
+    }
+
+    static String randomClient() {
+        var random = ThreadLocalRandom.current();
+        return "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String b64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
