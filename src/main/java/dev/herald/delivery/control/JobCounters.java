@@ -51,15 +51,17 @@ public class JobCounters {
     }
 
     /**
-     * Takes what was counted since the last drain. total is taken first: every outcome was
-     * preceded by its total, so a report built from drained deltas never shows negative pending.
+     * Takes what was counted since the last drain. total is taken last: every outcome was
+     * preceded by its total, so the totals drained so far always cover the outcomes drained so
+     * far, and a report built from drained deltas never shows negative pending. (Taking total
+     * first lets a found()+sent() pair land between the two reads: its outcome without its total.)
      */
     public Delta drain() {
         unflushed.set(0);
-        long t = total.getAndSet(0);
         long s = sent.getAndSet(0);
         long r = removed.getAndSet(0);
         long f = failed.getAndSet(0);
+        long t = total.getAndSet(0);
         var reasons = new java.util.TreeMap<String, Long>();
         failures.forEach((reason, count) -> {
             long n = count.getAndSet(0);
