@@ -11,7 +11,11 @@ import java.util.regex.Pattern;
  */
 public final class Routes {
 
-    static final String ID = "[0-9a-fA-F-]{36}";
+    /**
+     * An id segment (the resource answers 400 for a malformed one): anything but a plain lower-case word, so that named
+     * sub-resources added later (subscriptions/count) stay protected; no matrix parameters, no dot segments.
+     */
+    static final String ID = "(?!\\.{1,2}(?:/|$))(?![a-z]+(?:/|$))[^/;]+";
     /** health: probes carry no token (health/* is MP Health where TomEE mounts it under /api); openapi.yaml: the API description. */
     static final Pattern PUBLIC_GET = Pattern.compile("subscribe|subscriptions/" + ID + "|health(/live|/ready|/started)?|openapi\\.yaml");
     static final Pattern PUBLIC_POST = Pattern.compile("subscribe|unsubscribe|subscriptions/" + ID + "/test");

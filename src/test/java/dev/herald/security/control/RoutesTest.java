@@ -14,6 +14,7 @@ class RoutesTest {
         "GET, subscribe", "POST, subscribe", "POST, /unsubscribe", "OPTIONS, subscribe",
         "GET, subscriptions/" + ID, "DELETE, subscriptions/" + ID, "POST, subscriptions/" + ID + "/test",
         "GET, health", "GET, health/ready", "GET, health/live", "GET, openapi.yaml",
+        "GET, subscriptions/not-a-uuid", "DELETE, subscriptions/0F8FAD5B", "POST, subscriptions/x1/test",
     })
     void subscriberRoutesArePublic(String method, String path) {
         assertThat(Routes.isPublic(method, path)).isTrue();
@@ -25,6 +26,8 @@ class RoutesTest {
         "DELETE, subscriptions", "PUT, subscribe", "GET, admin", "GET, ''", "POST, subscribe/", "GET, subscriptions/" + ID + "/test",
         "POST, subscriptions/" + ID + "/../../notify", "OPTIONS, notify", "PATCH, subscriptions/" + ID,
         "GET, health/anything", "GET, openapiXyaml", "POST, health", "GET, health/admin", "GET, openapi.yaml/../notifications",
+        "GET, subscriptions/count", "DELETE, subscriptions/all", "POST, subscriptions/count/test", "GET, subscriptions/count;x=1",
+        "GET, subscriptions/..", "POST, subscriptions/../test", "GET, subscriptions/" + ID + "/keys",
     })
     void everythingElseNeedsTheToken(String method, String path) {
         assertThat(Routes.isPublic(method, path)).isFalse();
