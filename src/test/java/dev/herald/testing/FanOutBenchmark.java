@@ -27,7 +27,8 @@ import redis.clients.jedis.params.ScanParams;
  * notifications to everyone, each timed from the job's own created/finished stamps.
  * Reports pushes/s, the server's CPU per push (utime+stime of its process) and its heap
  * from its GC log (highest occupancy before a GC = peak; highest after a GC = live set).
- * Properties: bench.n, bench.latency (ms), bench.runs, bench.xmx, bench.opts (extra server JVM options).
+ * Properties: bench.n, bench.latency (ms), bench.runs, bench.warmup (uncounted runs first, default 0),
+ * bench.xmx, bench.opts (extra server JVM options).
  */
 public final class FanOutBenchmark {
 
@@ -41,6 +42,7 @@ public final class FanOutBenchmark {
         int n = Integer.getInteger("bench.n", 10_000);
         long latencyMs = Long.getLong("bench.latency", 0);
         int runs = Integer.getInteger("bench.runs", 3);
+        int warmup = Integer.getInteger("bench.warmup", 0);
         String xmx = System.getProperty("bench.xmx", "256m");
         String opts = System.getProperty("bench.opts", "").trim();
         String prefix = "herald-bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
@@ -62,6 +64,10 @@ public final class FanOutBenchmark {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try (var micro = new MicroProcess(process, port, log)) {
                 micro.awaitReady(Duration.ofMinutes(4));
+                for (int i = 1; i <= warmup; i++) {
+                    var run = run(micro, process.pid(), gcLog, prefix, n);
+                    System.out.printf("warm-up %d (not counted): %,.0f pushes/s%n", i, run.sent() / run.seconds());
+                }
                 var results = new ArrayList<Run>();
                 for (int i = 1; i <= runs; i++) {
                     var run = run(micro, process.pid(), gcLog, prefix, n);
