@@ -11,7 +11,7 @@ import redis.clients.jedis.params.ScanParams;
 
 /**
  * The tests' view of Redis: one key prefix per test run (set by the pom), and helpers
- * that read and delete only keys under that prefix. Never FLUSHALL/FLUSHDB.
+ * that read and delete only keys under that prefix. Never empties a whole Redis database.
  */
 public final class TestRedis {
 
