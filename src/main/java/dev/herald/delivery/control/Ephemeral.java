@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECMultiplier;
+import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.util.BigIntegers;
 
@@ -32,9 +33,15 @@ record Ephemeral(BigInteger privateKey, byte[] publicKey) {
         return new Ephemeral(d, BASE.multiply(CURVE.getG(), d).normalize().getEncoded(false));
     }
 
-    /** ECDH: the x coordinate of d * ua_public; decodePoint refuses points off the curve. */
+    /** ECDH: the x coordinate of d * ua_public; decodePoint refuses points off the curve (no invalid-curve attack). */
     byte[] agree(byte[] uaPublic) {
-        var shared = CURVE.getCurve().decodePoint(uaPublic).multiply(privateKey).normalize();
+        ECPoint receiver;
+        try {
+            receiver = CURVE.getCurve().decodePoint(uaPublic);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("p256dh is not a point on the P-256 curve.");
+        }
+        var shared = receiver.multiply(privateKey).normalize();
         return BigIntegers.asUnsignedByteArray(32, shared.getAffineXCoord().toBigInteger());
     }
 

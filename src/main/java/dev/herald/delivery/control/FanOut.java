@@ -64,7 +64,7 @@ public class FanOut {
     HostPauses pauses;
 
     @Inject
-    Workers workers;
+    Senders senders;
 
     @Inject
     @ConfigProperty(name = "herald.delivery.max-in-flight")
@@ -177,28 +177,31 @@ public class FanOut {
             inFlight.acquire();
             job.dispatched();
             var target = new Target(id, subscription, host);
-            workers.submit(() -> attempt(job, target, 0));
+            senders.submit(() -> attempt(job, target, 0));
         }
         flusher.maybeFlush(job);
     }
 
+    /** Runs on a sender thread: one try of one push, then its outcome (or a retry later). */
     void attempt(Job job, Target target, int retries) {
         Duration paused = pauses.remaining(target.host(), System.nanoTime());
         if (!paused.isZero()) {
             later(paused, () -> attempt(job, target, retries));
             return;
         }
-        CompletableFuture<PushResult> sending;
+        PushResult result;
         try {
-            sending = sender.send(target.subscription(), job.payload, job.options);
+            result = sender.send(target.subscription(), job.payload, job.options);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = PushResult.failure("interrupted");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "notification " + job.id() + ": could not prepare the push to " + target.id(), e);
             job.counters.failed("internal error");
             settlePush(job);
             return;
         }
-        sending.whenComplete((result, error) -> workers.submit(() -> settleOrRetry(job, target, retries,
-                error == null ? result : new PushResult(0, String.valueOf(error), null))));
+        settleOrRetry(job, target, retries, result);
     }
 
     void settleOrRetry(Job job, Target target, int retries, PushResult result) {
@@ -252,9 +255,9 @@ public class FanOut {
         return false;
     }
 
-    /** Waits without holding a thread: a JDK timer hands the step to the workers when it is due. */
+    /** Waits without holding a thread: a JDK timer hands the step to the senders when it is due. */
     void later(Duration delay, Runnable task) {
-        CompletableFuture.delayedExecutor(Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS, workers::submit).execute(task);
+        CompletableFuture.delayedExecutor(Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS, senders::submit).execute(task);
     }
 
     void settlePush(Job job) {

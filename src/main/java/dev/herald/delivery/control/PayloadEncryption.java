@@ -5,29 +5,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.Provider;
 import java.security.SecureRandom;
-import java.security.spec.ECPublicKeySpec;
-import java.util.HashMap;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import nl.martijndwars.webpush.Encoding;
 import nl.martijndwars.webpush.HttpEce;
 import nl.martijndwars.webpush.Utils;
-import org.bouncycastle.jce.interfaces.ECPublicKey;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Message encryption for Web Push (RFC 8291), content coding aes128gcm (RFC 8188) only.
  *
- * The key schedule is web-push's HttpEce with Encoding.AES128GCM (HKDF, info strings). Its own
- * encrypt() asks the JVM-wide provider "BC" by name; that provider may belong to the server
- * (WildFly) and reject our class loader's key types, and registering ours from a WAR leaks on
- * redeploy. So BouncyCastle is a private provider instance that is never registered: it makes
- * the keys and the ECDH (its webpushSecret() would take the JVM's default ECDH, several
- * times slower: EcdhBenchmark); AES-GCM is the JDK's; the RFC 8188 header is written here.
+ * The HKDF steps are web-push's (HttpEce.hkdfExpand, the key schedule its Encoding.AES128GCM
+ * uses). Its encrypt() is not: it asks the JVM-wide provider "BC" by name, which may be the
+ * server's (WildFly) and reject our class loader's key types, and registering ours from a WAR
+ * leaks on redeploy. The key pair and ECDH are BouncyCastle's curve arithmetic called directly
+ * (Ephemeral), no JCA key objects in between: they are most of a push's CPU. AES-GCM is the JDK's.
  */
 @ApplicationScoped
 public class PayloadEncryption {
@@ -35,7 +27,6 @@ public class PayloadEncryption {
     /** RFC 8291 section 4: 4096 bytes - 86 header - 16 tag - 1 delimiter. */
     public static final int MAX_PLAINTEXT = 3993;
     static final int RECORD_SIZE = 4096;
-    static final Provider BC = new BouncyCastleProvider();
     static final SecureRandom RANDOM = new SecureRandom();
 
     /**
@@ -62,13 +53,15 @@ public class PayloadEncryption {
         if (salt.length != 16) {
             throw new IllegalArgumentException("salt must be 16 bytes");
         }
+        if (uaPublic.length != 65 || uaPublic[0] != 0x04) {
+            // RFC 8291 section 7: the uncompressed form, 65 bytes
+            throw new IllegalArgumentException("p256dh must be an uncompressed P-256 point (65 bytes starting with 0x04).");
+        }
+        byte[] senderPublic = sender.publicKey();
+        byte[][] keyAndNonce = KeySchedule.derive(sender.agree(uaPublic), authSecret, uaPublic, senderPublic, salt);
         try {
-            ECPublicKey receiver = (ECPublicKey) publicKey(uaPublic);
-            byte[][] keyAndNonce = new SenderEce(sender, uaPublic).deriveKeyAndNonce(
-                    salt, null, "sender", receiver, authSecret, Encoding.AES128GCM, Cipher.ENCRYPT_MODE);
             Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
             aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keyAndNonce[0], "AES"), new GCMParameterSpec(128, keyAndNonce[1]));
-            byte[] senderPublic = sender.publicKey();
             int cipherLength = plaintext.length + 1 + 16;
             // RFC 8188 section 2.1 header: salt, rs, idlen, keyid (RFC 8291 section 4: the sender's public key)
             ByteBuffer out = ByteBuffer.allocate(16 + 4 + 1 + senderPublic.length + cipherLength)
@@ -80,37 +73,24 @@ public class PayloadEncryption {
             aes.doFinal(ByteBuffer.wrap(record), out);
             return out.array();
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot encrypt for this subscription: " + e.getMessage(), e);
+            throw new IllegalStateException("AES-GCM is not available: " + e.getMessage(), e);
         }
     }
 
-    /** web-push's HttpEce key schedule, with the ECDH on the ephemeral scalar (no JCA key pair needed). */
-    static final class SenderEce extends HttpEce {
-        final Ephemeral sender;
-        final byte[] uaPublic;
+    /** Subclass only to reach HttpEce's protected HKDF (RFC 5869, HMAC-SHA-256). */
+    static final class KeySchedule extends HttpEce {
+        static final byte[] WEB_PUSH = WEB_PUSH_INFO.getBytes(StandardCharsets.US_ASCII);
+        static final byte[] CEK_INFO = "Content-Encoding: aes128gcm\0".getBytes(StandardCharsets.US_ASCII);
+        static final byte[] NONCE_INFO = "Content-Encoding: nonce\0".getBytes(StandardCharsets.US_ASCII);
 
-        SenderEce(Ephemeral sender, byte[] uaPublic) {
-            super(new HashMap<>(), new HashMap<>());
-            this.sender = sender;
-            this.uaPublic = uaPublic;
+        private KeySchedule() {
         }
 
-        /** RFC 8291 section 3.3: IKM = HKDF(auth_secret, ecdh_secret, "WebPush: info" 0x00 ua_public as_public, 32). */
-        @Override
-        public byte[] webpushSecret(String keyId, ECPublicKey receiver, byte[] authSecret, int mode) {
-            byte[] info = Utils.concat(WEB_PUSH_INFO.getBytes(StandardCharsets.US_ASCII), uaPublic, sender.publicKey());
-            return hkdfExpand(sender.agree(uaPublic), authSecret, info, SHA_256_LENGTH);
+        /** RFC 8291 section 3.4: IKM from the ECDH secret and auth secret; RFC 8188 section 2.2/2.3: CEK and nonce. */
+        static byte[][] derive(byte[] ecdhSecret, byte[] authSecret, byte[] uaPublic, byte[] asPublic, byte[] salt) {
+            byte[] ikm = hkdfExpand(ecdhSecret, authSecret, Utils.concat(WEB_PUSH, uaPublic, asPublic), SHA_256_LENGTH);
+            return new byte[][]{hkdfExpand(ikm, salt, CEK_INFO, 16), hkdfExpand(ikm, salt, NONCE_INFO, 12)};
         }
-    }
-
-    static java.security.PublicKey publicKey(byte[] uncompressed) throws GeneralSecurityException {
-        java.security.interfaces.ECPublicKey jdk;
-        try {
-            jdk = P256.publicKey(uncompressed);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("p256dh " + e.getMessage() + ".");
-        }
-        return KeyFactory.getInstance("EC", BC).generatePublic(new ECPublicKeySpec(jdk.getW(), P256.spec()));
     }
 
     static byte[] decode(String base64Url, String name) {

@@ -13,13 +13,13 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
@@ -99,31 +99,31 @@ public class PushSender {
     }
 
     /**
-     * Encrypts the payload for the subscription and POSTs it. The future never fails: transport
-     * problems are a PushResult with status 0.
+     * Encrypts the payload for the subscription, POSTs it and waits for the answer. Blocking on
+     * purpose: sendAsync hands every completion to CompletableFuture's default executor, which on a
+     * JVM with two or fewer CPUs starts a new thread per task (see README "Delivery internals").
+     * Transport problems are a PushResult with status 0, not an exception.
      *
      * @throws IllegalArgumentException when the payload exceeds PayloadEncryption.MAX_PLAINTEXT or the subscription's keys are unusable
      */
-    public CompletableFuture<PushResult> send(Subscription subscription, byte[] payloadJsonUtf8, PushOptions options) {
+    public PushResult send(Subscription subscription, byte[] payloadJsonUtf8, PushOptions options) throws InterruptedException {
         URI endpoint;
         try {
             endpoint = URI.create(subscription.endpoint());
             if (!"https".equalsIgnoreCase(endpoint.getScheme()) && !"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
-                return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
+                return PushResult.failure("invalid endpoint");
             }
             if (policy != null) {
                 // the SSRF rules again, with today's configuration and today's DNS answers
                 policy.checkForDelivery(subscription.endpoint());
-            } else if (!"https".equalsIgnoreCase(endpoint.getScheme()) && !"http".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
-                return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
             }
         } catch (EndpointPolicy.Refused e) {
             LOG.log(Level.FINE, "not sent: {0}", e.getMessage());
-            return CompletableFuture.completedFuture(PushResult.refusedByPolicy());
+            return PushResult.refusedByPolicy();
         } catch (UncheckedIOException e) {
-            return CompletableFuture.completedFuture(PushResult.failure("endpoint host does not resolve"));
+            return PushResult.failure("endpoint host does not resolve");
         } catch (IllegalArgumentException | NullPointerException e) {
-            return CompletableFuture.completedFuture(PushResult.failure("invalid endpoint"));
+            return PushResult.failure("invalid endpoint");
         }
         byte[] body = encryption.encrypt(payloadJsonUtf8, subscription.keys().p256dh(), subscription.keys().auth());
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
@@ -139,9 +139,14 @@ public class PushSender {
         if (options.topic() != null) {
             request.header("Topic", options.topic());
         }
-        return client.sendAsync(request.build(), ResponseReason::handle)
-                .handle((response, failure) -> failure == null ? result(response) : Failures.result(failure))
-                .whenComplete((result, ignored) -> LOG.log(Level.FINE, "{0} -> {1}", new Object[]{endpoint.getHost(), result}));
+        PushResult result;
+        try {
+            result = result(client.send(request.build(), ResponseReason::handle));
+        } catch (IOException e) {
+            result = Failures.result(e);
+        }
+        LOG.log(Level.FINE, "{0} -> {1}", new Object[]{endpoint.getHost(), result});
+        return result;
     }
 
     static PushResult result(HttpResponse<String> response) {

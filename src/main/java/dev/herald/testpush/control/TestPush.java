@@ -1,6 +1,7 @@
 package dev.herald.testpush.control;
 
 import dev.herald.delivery.control.PushSender;
+import dev.herald.delivery.control.Senders;
 import dev.herald.delivery.entity.PushOptions;
 import dev.herald.delivery.entity.PushResult;
 import dev.herald.subscriptions.control.SubscriptionStore;
@@ -10,6 +11,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.NotFoundException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -36,16 +38,30 @@ public class TestPush {
     @Inject
     PushSender sender;
 
+    @Inject
+    Senders senders;
+
     public CompletionStage<JsonObject> send(String id) {
         var subscription = store.find(id).orElseThrow(() -> new NotFoundException("No subscription " + id + "."));
         throttle.acquire(id);
-        return sender.send(subscription, MESSAGE, OPTIONS).thenApply(result -> {
-            if (result.gone()) {
-                // the push service dropped this subscription for good: so do we
-                store.delete(id);
+        var answer = new CompletableFuture<JsonObject>();
+        // on a sender thread: the request thread is free while the push service takes its time
+        senders.submit(() -> {
+            try {
+                PushResult result = sender.send(subscription, MESSAGE, OPTIONS);
+                if (result.gone()) {
+                    // the push service dropped this subscription for good: so do we
+                    store.delete(id);
+                }
+                answer.complete(outcome(result));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                answer.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
             }
-            return outcome(result);
         });
+        return answer;
     }
 
     static JsonObject outcome(PushResult result) {

@@ -105,6 +105,10 @@ class PayloadEncryptionTest {
 
         assertThatThrownBy(() -> encryption.encrypt(new byte[1], P256.base64Url(notOnCurve), subscriber.authSecret()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("p256dh");
+        byte[] compressed = java.util.Arrays.copyOf(P256.fromBase64Url(subscriber.p256dh()), 33);
+        compressed[0] = 0x02;
+        assertThatThrownBy(() -> encryption.encrypt(new byte[1], P256.base64Url(compressed), subscriber.authSecret()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("p256dh").hasMessageContaining("uncompressed");
         assertThatThrownBy(() -> encryption.encrypt(new byte[1], subscriber.p256dh(), "AAAA"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auth");
     }
