@@ -49,6 +49,9 @@ public final class FanOutBenchmark {
         Path gcLog = Files.createTempFile("herald-bench-gc-", ".log");
         System.out.printf("bench: N=%d, stub latency %d ms, %d runs, server -Xmx%s %s, prefix %s%n", n, latencyMs, runs, xmx, opts, prefix);
 
+        // the JDK HttpServer closes idle connections beyond 200 (read once, when it first starts);
+        // the server keeps up to max-in-flight (256) open, and reconnecting would be measured too
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "1024");
         try (var stub = PushServiceStub.startFast(Duration.ofMillis(latencyMs))) {
             fill(prefix, n, stub);
             var properties = Map.of("herald.redis.url", TestRedis.URL, "herald.redis.prefix", prefix,
@@ -96,6 +99,7 @@ public final class FanOutBenchmark {
     static Run run(MicroProcess micro, long pid, Path gcLog, String prefix, int n) throws Exception {
         var http = HttpClient.newHttpClient();
         long gcOffset = Files.size(gcLog);
+        var threadsBefore = threadTicks(pid);
         double cpuBefore = cpuSeconds(pid);
         var reply = http.send(Api.authorize(HttpRequest.newBuilder(micro.uri("/api/notify"))).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"Benchmark\",\"body\":\"" + "b".repeat(200)
@@ -113,6 +117,7 @@ public final class FanOutBenchmark {
             Thread.sleep(20);
         }
         double cpu = cpuSeconds(pid) - cpuBefore;
+        printThreads(threadsBefore, threadTicks(pid), n);
         var job = TestRedis.client().hgetAll(key);
         long sent = Long.parseLong(job.get("sent"));
         if (sent != n) {
@@ -152,6 +157,41 @@ public final class FanOutBenchmark {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) TICKS_PER_SECOND;
+    }
+
+    /** utime and stime ticks per thread (tid -> name, user, system) from /proc/<pid>/task. */
+    static Map<String, long[]> threadTicks(long pid) throws IOException {
+        var ticks = new LinkedHashMap<String, long[]>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(task.getFileName() + " " + name, new long[]{Long.parseLong(fields[11]), Long.parseLong(fields[12])});
+                } catch (IOException ended) {
+                    // the thread ended between listing and reading
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /** Where the server's CPU went during a run, by thread name (the kernel keeps 15 characters of it). */
+    static void printThreads(Map<String, long[]> before, Map<String, long[]> after, long pushes) {
+        var byName = new java.util.TreeMap<String, long[]>();
+        after.forEach((key, now) -> {
+            long[] then = before.getOrDefault(key, new long[2]);
+            long[] sum = byName.computeIfAbsent(key.substring(key.indexOf(' ') + 1), name -> new long[2]);
+            sum[0] += now[0] - then[0];
+            sum[1] += now[1] - then[1];
+        });
+        var line = new StringBuilder("  server CPU by thread (µs per push, user+system):");
+        byName.entrySet().stream().filter(e -> e.getValue()[0] + e.getValue()[1] > 0)
+                .sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1])).limit(8)
+                .forEach(e -> line.append(String.format(" %s %.0f+%.0f;", e.getKey(), e.getValue()[0] * 1e6 / TICKS_PER_SECOND / pushes,
+                        e.getValue()[1] * 1e6 / TICKS_PER_SECOND / pushes)));
+        System.out.println(line);
     }
 
     static String vmHwm(long pid) throws IOException {

@@ -19,12 +19,10 @@ record Ephemeral(BigInteger privateKey, byte[] publicKey) {
 
     static final X9ECParameters CURVE = CustomNamedCurves.getByName("secp256r1");
     static final ECMultiplier BASE = new FixedPointCombMultiplier();
-    static final SecureRandom RANDOM = new SecureRandom();
-
-    static Ephemeral create() {
+    static Ephemeral create(SecureRandom random) {
         BigInteger d;
         do {
-            d = BigIntegers.createRandomBigInteger(256, RANDOM);
+            d = BigIntegers.createRandomBigInteger(256, random);
         } while (d.signum() == 0 || d.compareTo(CURVE.getN()) >= 0);
         return of(d);
     }

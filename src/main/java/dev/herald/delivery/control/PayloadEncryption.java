@@ -27,7 +27,11 @@ public class PayloadEncryption {
     /** RFC 8291 section 4: 4096 bytes - 86 header - 16 tag - 1 delimiter. */
     public static final int MAX_PLAINTEXT = 3993;
     static final int RECORD_SIZE = 4096;
-    static final SecureRandom RANDOM = new SecureRandom();
+    // one generator and one cipher per sender thread: the default SecureRandom (NativePRNG) serialises
+    // every caller on one lock and reads /dev/urandom every 32 bytes, and Cipher.getInstance
+    // searches the providers each time; both showed up in the fan-out profile
+    static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(PayloadEncryption::drbg);
+    static final ThreadLocal<Cipher> AES_GCM = ThreadLocal.withInitial(PayloadEncryption::aesGcm);
 
     /**
      * Encrypts one push message for a subscription's keys (base64url p256dh and auth).
@@ -35,10 +39,11 @@ public class PayloadEncryption {
      * @throws IllegalArgumentException when plaintext is longer than MAX_PLAINTEXT or the keys are unusable
      */
     public byte[] encrypt(byte[] plaintext, String p256dh, String auth) {
+        SecureRandom random = RANDOM.get();
         byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
+        random.nextBytes(salt);
         // RFC 8291 section 3.1: a new key pair for every message
-        return encrypt(plaintext, decode(p256dh, "p256dh"), decode(auth, "auth"), Ephemeral.create(), salt);
+        return encrypt(plaintext, decode(p256dh, "p256dh"), decode(auth, "auth"), Ephemeral.create(random), salt);
     }
 
     /** Test hook: a fixed sender key and salt reproduce RFC 8291 Appendix A. */
@@ -60,7 +65,8 @@ public class PayloadEncryption {
         byte[] senderPublic = sender.publicKey();
         byte[][] keyAndNonce = KeySchedule.derive(sender.agree(uaPublic), authSecret, uaPublic, senderPublic, salt);
         try {
-            Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
+            // a fresh key and nonce on every init: GCM's one rule (never reuse a pair) holds
+            Cipher aes = AES_GCM.get();
             aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keyAndNonce[0], "AES"), new GCMParameterSpec(128, keyAndNonce[1]));
             int cipherLength = plaintext.length + 1 + 16;
             // RFC 8188 section 2.1 header: salt, rs, idlen, keyid (RFC 8291 section 4: the sender's public key)
@@ -90,6 +96,22 @@ public class PayloadEncryption {
         static byte[][] derive(byte[] ecdhSecret, byte[] authSecret, byte[] uaPublic, byte[] asPublic, byte[] salt) {
             byte[] ikm = hkdfExpand(ecdhSecret, authSecret, Utils.concat(WEB_PUSH, uaPublic, asPublic), SHA_256_LENGTH);
             return new byte[][]{hkdfExpand(ikm, salt, CEK_INFO, 16), hkdfExpand(ikm, salt, NONCE_INFO, 12)};
+        }
+    }
+
+    static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (GeneralSecurityException e) {
+            return new SecureRandom();
+        }
+    }
+
+    static Cipher aesGcm() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available: " + e.getMessage(), e);
         }
     }
 

@@ -28,12 +28,8 @@ class PushSenderPolicyTest {
 
     PushResult send(EndpointPolicy policy, TestSubscriber subscriber) throws Exception {
         var sender = new PushSender(new PayloadEncryption(), VapidFixture.headers(keys), policy, Duration.ofSeconds(2), Duration.ofSeconds(30));
-        try {
-            return sender.send(new Subscription(subscriber.endpoint(), null, new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret())),
-                    PAYLOAD, new PushOptions(60, null, null));
-        } finally {
-            sender.stop();
-        }
+        return sender.send(new Subscription(subscriber.endpoint(), null, new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret())),
+                PAYLOAD, new PushOptions(60, null, null));
     }
 
     @Test

@@ -42,7 +42,6 @@ class PushSenderTest {
     @AfterEach
     void stop() {
         stub.close();
-        sender.stop();
     }
 
     static Subscription subscription(TestSubscriber subscriber) {
