@@ -78,7 +78,16 @@ public class PushSender {
 
     /** Built at deployment, so a bad timeout setting stops the deployment, not the first push. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        refuseKeyLog(System.getenv("ECE_KEYLOG"));
         LOG.config(() -> "push HTTP client ready: connect timeout " + connectTimeout + ", request timeout " + requestTimeout);
+    }
+
+    /** web-push's HttpEce prints every message's keys to standard output when ECE_KEYLOG=1. */
+    static void refuseKeyLog(String eceKeyLog) {
+        if ("1".equals(eceKeyLog)) {
+            throw new IllegalStateException("The environment variable ECE_KEYLOG=1 makes the web-push library print every "
+                    + "message's encryption keys to standard output. Unset it; Herald does not start with it.");
+        }
     }
 
     /**

@@ -200,4 +200,11 @@ class PushSenderTest {
         assertThat(result.status()).isZero();
         assertThat(result.reason()).isEqualTo("invalid endpoint");
     }
+
+    @Test
+    void eceKeyLogWhichWouldPrintMessageKeysIsRefused() {
+        assertThatThrownBy(() -> PushSender.refuseKeyLog("1")).isInstanceOf(IllegalStateException.class).hasMessageContaining("ECE_KEYLOG");
+        PushSender.refuseKeyLog(null);
+        PushSender.refuseKeyLog("0");
+    }
 }
