@@ -156,7 +156,7 @@ class BadInputIT {
                 keys("p256dh of 66 bytes", b64(Arrays.copyOf(point, 66)), null, "got 66 bytes"),
                 keys("compressed p256dh", b64(compressed), null, "got 33 bytes starting with 0x0"),
                 keys("off-curve p256dh", b64(offCurve), null, "not a point on the P-256 curve"),
-                keys("p256dh in standard base64", Base64.getEncoder().encodeToString(point).replace('A', '+'), null, "keys.p256dh is not base64url"),
+                keys("p256dh in standard base64", standardBase64(point), null, "keys.p256dh is not base64url"),
                 keys("auth not base64url", null, "!!!!not*base64", "keys.auth is not base64url"),
                 keys("auth of 12 bytes", null, b64(new byte[12]), "exactly 16 bytes, got 12"),
                 keys("auth of 32 bytes", null, b64(new byte[32]), "exactly 16 bytes, got 32"),
@@ -454,5 +454,11 @@ class BadInputIT {
 
     static String b64(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Standard base64 with at least one '+' or '/' (a random key's encoding may have neither, and would be valid base64url). */
+    static String standardBase64(byte[] bytes) {
+        String text = Base64.getEncoder().encodeToString(bytes);
+        return text.contains("+") || text.contains("/") ? text : "+" + text.substring(1);
     }
 }
