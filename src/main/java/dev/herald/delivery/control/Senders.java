@@ -20,7 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ManagedThreadFactory, because a push may wait seconds for a slow push service and the
  * default ManagedExecutorService's pool is not sized for that on every server (Payara Micro's
  * runs its queue on very few threads). There are at most herald.delivery.max-in-flight of them,
- * FanOut's semaphore never lets more pushes start, and idle ones end after a few seconds.
+ * Pushes' semaphore never lets more pushes start, and idle ones end after a few seconds.
  */
 @ApplicationScoped
 public class Senders {
