@@ -3,6 +3,8 @@ package dev.herald.delivery.control;
 import dev.herald.delivery.entity.JobReport;
 import dev.herald.platform.control.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,11 @@ public class Jobs {
     @Inject
     @ConfigProperty(name = "herald.delivery.job-ttl")
     Duration ttl;
+
+    /** Created at deployment, not on first use off a request thread: see Pushes.onStart (TomEE). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
 
     public void create(String id, long total) {
         try (var pipeline = redis.client().pipelined()) {

@@ -5,6 +5,8 @@ import dev.herald.subscriptions.control.SubscriptionStore;
 import dev.herald.subscriptions.entity.Subscription;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Pushes {
 
     static final Logger LOG = Logger.getLogger(Pushes.class.getName());
+
+    /**
+     * Created at deployment, not on first use: on TomEE 9 a bean first created on a managed executor
+     * thread (the fan-out's walk) got none of the application's configuration; every int came out 0,
+     * so max-in-flight 0 made the walk wait forever. Beans used off request threads start here.
+     */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
 
     record Target(String id, Subscription subscription, String host) {
     }

@@ -5,6 +5,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -36,6 +38,11 @@ public class Senders {
     int maxInFlight;
 
     ThreadPoolExecutor pool;
+
+    /** Created at deployment, not on first use off a request thread: see Pushes.onStart (TomEE). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
 
     public Senders() {
     }

@@ -2,6 +2,8 @@ package dev.herald.subscriptions.control;
 
 import dev.herald.security.control.Addresses;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import java.net.InetAddress;
@@ -39,6 +41,11 @@ public class EndpointPolicy {
     @FunctionalInterface
     interface Resolver {
         List<InetAddress> resolve(String host) throws UnknownHostException;
+    }
+
+    /** Created at deployment, not on first use off a request thread: see Pushes.onStart (TomEE). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
     }
 
     /** Thrown at delivery time: the endpoint is not (or no longer) acceptable; nothing was sent. */

@@ -3,6 +3,8 @@ package dev.herald.subscriptions.control;
 import dev.herald.platform.control.Redis;
 import dev.herald.subscriptions.entity.Subscription;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.ws.rs.ServiceUnavailableException;
@@ -54,6 +56,11 @@ public class SubscriptionStore {
             redis.call('SREM', KEYS[3], ARGV[1])
             return redis.call('DEL', KEYS[1])
             """;
+
+    /** Created at deployment, not on first use off a request thread: see Pushes.onStart (TomEE). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
 
     public record Upserted(String id, boolean created) {
     }
