@@ -21,11 +21,16 @@ public final class MicroProcess implements AutoCloseable {
 
     public static final Path MICRO_JAR = Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar"));
     public static final Path PREBOOT = Path.of("server-config/payara-micro-preboot.asadmin").toAbsolutePath();
+    public static final Path POSTBOOT = Path.of("server-config/payara-micro-postboot.asadmin").toAbsolutePath();
     public static final Path WAR = Path.of(System.getProperty("herald.war", "target/herald.war"));
 
     final Process process;
     final int port;
     final Path log;
+
+    public long pid() {
+        return process.pid();
+    }
 
     MicroProcess(Process process, int port, Path log) {
         this.process = process;
@@ -49,7 +54,7 @@ public final class MicroProcess implements AutoCloseable {
         command.add("-Xmx512m");
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", MICRO_JAR.toString(), "--nocluster", "--nohazelcast",
-                "--prebootcommandfile", PREBOOT.toString(),
+                "--prebootcommandfile", PREBOOT.toString(), "--postbootcommandfile", POSTBOOT.toString(),
                 "--port", String.valueOf(port), "--contextroot", "/", "--deploy", WAR.toString()));
         command.addAll(extraOptions);
         return command;

@@ -3,6 +3,7 @@ package dev.herald.health.boundary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.Api;
+import dev.herald.testing.ListeningSockets;
 import dev.herald.testing.MicroProcess;
 import dev.herald.testing.TestRedis;
 import jakarta.json.JsonObject;
@@ -32,6 +33,10 @@ class ReadinessIT {
         try (var micro = MicroProcess.start(settings, MicroProcess.freePort(), Duration.ofMinutes(3))) {
             var api = new Api(micro.uri("/"));
             assertThat(redisCheck(api.get("health/ready"))).isEqualTo("UP");
+            // the test runtime listens on loopback only: HTTP by the pre-boot command, and the data
+            // grid Payara Micro starts despite --nohazelcast (6900, all interfaces) is stopped post-boot
+            assertThat(ListeningSockets.of(micro.pid())).isNotEmpty()
+                    .allSatisfy(socket -> assertThat(socket.getAddress().isLoopbackAddress()).as(socket.toString()).isTrue());
             assertThat(api.get("api/health").json()).isEqualTo(plain("UP"));
 
             redis.stop();
