@@ -1,6 +1,6 @@
 package dev.herald.benchmarks;
 
-import dev.herald.delivery.control.PayloadEncryption;
+import dev.herald.encryption.control.PayloadEncryption;
 import dev.herald.testing.TestSubscriber;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

@@ -40,8 +40,17 @@ public final class MicroProcess implements AutoCloseable {
 
     /** Starts Payara Micro with the given system properties and returns once the app answers, or throws with the log. */
     public static MicroProcess start(Map<String, String> properties, int port, Duration timeout) throws IOException {
+        return start(properties, port, timeout, List.of());
+    }
+
+    /**
+     * Like {@link #start(Map, int, Duration)} with extra JVM options before {@code -jar}, e.g. a smaller heap
+     * for tests that run several instances; an {@code -Xmx} among them replaces the default {@code -Xmx512m}.
+     */
+    public static MicroProcess start(Map<String, String> properties, int port, Duration timeout,
+            List<String> jvmOptions) throws IOException {
         Path log = Files.createTempFile("herald-micro-", ".log");
-        Process process = new ProcessBuilder(command(properties, port, List.of()))
+        Process process = new ProcessBuilder(command(properties, port, List.of(), jvmOptions))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         var micro = new MicroProcess(process, port, log);
         micro.awaitReady(timeout);
@@ -49,9 +58,18 @@ public final class MicroProcess implements AutoCloseable {
     }
 
     public static List<String> command(Map<String, String> properties, int port, List<String> extraOptions) {
+        return command(properties, port, extraOptions, List.of());
+    }
+
+    /** {@code extraOptions} go to Payara Micro after its own options, {@code jvmOptions} to the JVM before -jar. */
+    public static List<String> command(Map<String, String> properties, int port, List<String> extraOptions,
+            List<String> jvmOptions) {
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
+        if (jvmOptions.stream().noneMatch(option -> option.startsWith("-Xmx"))) {
+            command.add("-Xmx512m");
+        }
+        command.addAll(jvmOptions);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", MICRO_JAR.toString(), "--nocluster", "--nohazelcast",
                 "--prebootcommandfile", PREBOOT.toString(), "--postbootcommandfile", POSTBOOT.toString(),
@@ -142,6 +160,32 @@ public final class MicroProcess implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Crash: SIGKILL, so the server gets no chance to shut down; returns once the process is gone. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Clean stop: SIGTERM and up to {@code timeout} for the shutdown hooks, then SIGKILL. */
+    public void stop(Duration timeout) {
+        process.destroy();
+        try {
+            if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
         }
     }
 

@@ -23,17 +23,30 @@ public final class JsonBody {
     private JsonBody() {
     }
 
+    /** A request body as read: its raw bytes (for digests) and the JSON object they hold. */
+    public record Read(byte[] bytes, JsonObject json) {
+    }
+
     /** Like read(in, maxBytes), but refuses a declared Content-Length over the cap before reading anything (-1: none declared). */
     public static JsonObject read(InputStream in, int maxBytes, long declaredLength) {
+        return readWithBytes(in, maxBytes, declaredLength).json();
+    }
+
+    /** The body's bytes and its JSON object, with the same rules as read. */
+    public static Read readWithBytes(InputStream in, int maxBytes, long declaredLength) {
         if (declaredLength > maxBytes) {
             throw new PayloadTooLargeException("The request body is larger than " + maxBytes + " bytes (Content-Length: "
                     + declaredLength + ").");
         }
-        return read(in, maxBytes);
+        byte[] bytes = readCapped(in, maxBytes);
+        return new Read(bytes, parse(bytes));
     }
 
     public static JsonObject read(InputStream in, int maxBytes) {
-        byte[] bytes = readCapped(in, maxBytes);
+        return parse(readCapped(in, maxBytes));
+    }
+
+    static JsonObject parse(byte[] bytes) {
         if (bytes.length == 0) {
             throw new BadRequestException("The request body is empty; a JSON object was expected.");
         }

@@ -2,7 +2,7 @@ package dev.herald.security.boundary;
 
 import dev.herald.platform.boundary.ProblemMapper;
 import dev.herald.security.control.Routes;
-import dev.herald.security.control.Settings;
+import dev.herald.platform.control.CommaList;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -66,6 +66,6 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
     }
 
     boolean allowed(String origin) {
-        return Settings.list(origins).contains(origin);
+        return CommaList.of(origins).contains(origin);
     }
 }

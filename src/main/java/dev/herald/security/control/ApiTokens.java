@@ -1,5 +1,6 @@
 package dev.herald.security.control;
 
+import dev.herald.platform.control.CommaList;
 import dev.herald.platform.control.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -44,7 +45,7 @@ public class ApiTokens {
         if (digests != null) {
             return;
         }
-        List<String> tokens = Settings.list(configured);
+        List<String> tokens = CommaList.of(configured);
         tokens.stream().filter(t -> t.length() < MIN_LENGTH).findAny().ifPresent(weak -> {
             throw new IllegalStateException("herald.api.tokens: every token must have at least " + MIN_LENGTH
                     + " characters (e.g. openssl rand -base64 32); one has " + weak.length() + ".");

@@ -1,5 +1,6 @@
 package dev.herald.security.control;
 
+import dev.herald.platform.control.CommaList;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
@@ -41,7 +42,7 @@ public class ClientAddress {
     }
 
     boolean isTrusted(InetAddress address) {
-        return Settings.list(trusted).stream()
+        return CommaList.of(trusted).stream()
                 .map(Addresses::parseLiteral).flatMap(Optional::stream).anyMatch(address::equals);
     }
 }

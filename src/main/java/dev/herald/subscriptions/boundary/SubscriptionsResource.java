@@ -1,7 +1,7 @@
 package dev.herald.subscriptions.boundary;
 
 import dev.herald.platform.control.JsonBody;
-import dev.herald.subscriptions.control.SubscriptionIds;
+import dev.herald.platform.control.Uuids;
 import dev.herald.subscriptions.control.SubscriptionParser;
 import dev.herald.subscriptions.control.SubscriptionStore;
 import dev.herald.vapid.control.VapidKeys;
@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
 
@@ -45,6 +46,9 @@ public class SubscriptionsResource {
     @Context
     HttpHeaders headers;
 
+    @Context
+    UriInfo uriInfo;
+
     @GET
     @Path("subscribe")
     public JsonObject publicKey() {
@@ -57,7 +61,7 @@ public class SubscriptionsResource {
         var subscription = parser.parse(JsonBody.read(body, MAX_BODY, headers.getLength()));
         var upserted = store.upsert(subscription);
         var entity = Json.createObjectBuilder().add("id", upserted.id()).build();
-        URI location = URI.create("/api/subscriptions/" + upserted.id());
+        URI location = uriInfo.getBaseUriBuilder().path("subscriptions").path(upserted.id()).build();
         return (upserted.created() ? Response.created(location) : Response.ok().location(location))
                 .entity(entity).build();
     }
@@ -65,7 +69,7 @@ public class SubscriptionsResource {
     @GET
     @Path("subscriptions/{id}")
     public JsonObject subscription(@PathParam("id") String id) {
-        var subscription = store.find(SubscriptionIds.check(id))
+        var subscription = store.find(Uuids.check(id, "a subscription"))
                 .orElseThrow(() -> new NotFoundException("No subscription " + id + "."));
         return subscription.toJson().add("id", id).build();
     }
@@ -80,14 +84,14 @@ public class SubscriptionsResource {
         if (!(json.get("client_uuid") instanceof jakarta.json.JsonString id)) {
             throw new BadRequestException("client_uuid must be a string.");
         }
-        store.delete(SubscriptionIds.check(id.getString()));
+        store.delete(Uuids.check(id.getString(), "a subscription"));
         return Json.createObjectBuilder().add("message", "unsubscribed").build();
     }
 
     @DELETE
     @Path("subscriptions/{id}")
     public Response delete(@PathParam("id") String id) {
-        store.delete(SubscriptionIds.check(id));
+        store.delete(Uuids.check(id, "a subscription"));
         return Response.noContent().build();
     }
 }

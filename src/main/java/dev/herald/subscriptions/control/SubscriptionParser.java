@@ -1,6 +1,6 @@
 package dev.herald.subscriptions.control;
 
-import dev.herald.crypto.control.P256;
+import dev.herald.encryption.control.P256;
 import dev.herald.platform.control.JsonBody;
 import dev.herald.subscriptions.entity.Subscription;
 import jakarta.enterprise.context.ApplicationScoped;

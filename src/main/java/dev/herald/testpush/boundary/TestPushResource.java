@@ -1,6 +1,6 @@
 package dev.herald.testpush.boundary;
 
-import dev.herald.subscriptions.control.SubscriptionIds;
+import dev.herald.platform.control.Uuids;
 import dev.herald.testpush.control.TestPush;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -25,6 +25,6 @@ public class TestPushResource {
 
     @POST
     public CompletionStage<JsonObject> send(@PathParam("id") String id) {
-        return testPush.send(SubscriptionIds.check(id));
+        return testPush.send(Uuids.check(id, "a subscription"));
     }
 }

@@ -1,22 +1,26 @@
 package dev.herald.testpush.control;
 
-import dev.herald.delivery.control.PushSender;
-import dev.herald.delivery.control.Senders;
-import dev.herald.delivery.entity.PushOptions;
-import dev.herald.delivery.entity.PushResult;
+import dev.herald.push.control.Outcome;
+import dev.herald.push.control.PushClient;
+import dev.herald.push.control.SenderThreads;
+import dev.herald.push.entity.PushOptions;
+import dev.herald.push.entity.PushResult;
 import dev.herald.subscriptions.control.SubscriptionStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.NotFoundException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * "Send me a test notification": one fixed message to the caller's own subscription. The text is
  * fixed here and the id selects the only recipient, so the endpoint can never message anyone else.
+ * What the answer means is the fan-out's rule table (Outcome); a test push is tried once.
  */
 @ApplicationScoped
 public class TestPush {
@@ -36,10 +40,10 @@ public class TestPush {
     TestPushThrottle throttle;
 
     @Inject
-    PushSender sender;
+    PushClient client;
 
     @Inject
-    Senders senders;
+    SenderThreads senders;
 
     public CompletionStage<JsonObject> send(String id) {
         var subscription = store.find(id).orElseThrow(() -> new NotFoundException("No subscription " + id + "."));
@@ -48,12 +52,13 @@ public class TestPush {
         // on a sender thread: the request thread is free while the push service takes its time
         senders.submit(() -> {
             try {
-                PushResult result = sender.send(subscription, MESSAGE, OPTIONS);
-                if (result.gone()) {
+                PushResult result = client.send(subscription, MESSAGE, OPTIONS);
+                var outcome = Outcome.classify(result, host(subscription.endpoint()), Duration.ZERO, Duration.ZERO);
+                if (outcome.kind() == Outcome.Kind.REMOVE) {
                     // the push service dropped this subscription for good: so do we
                     store.delete(id);
                 }
-                answer.complete(outcome(result));
+                answer.complete(answer(result, outcome));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 answer.completeExceptionally(e);
@@ -64,12 +69,24 @@ public class TestPush {
         return answer;
     }
 
-    static JsonObject outcome(PushResult result) {
-        String outcome = result.sent() ? "delivered" : result.gone() ? "gone" : "failed";
+    static JsonObject answer(PushResult result, Outcome outcome) {
+        String said = switch (outcome.kind()) {
+            case SENT -> "delivered";
+            case REMOVE -> "gone";
+            default -> "failed";
+        };
         return Json.createObjectBuilder()
-                .add("outcome", outcome)
+                .add("outcome", said)
                 .add("push_service_status", result.status())
-                .add("reason", result.reason() == null ? "" : result.reason())
+                .add("reason", result.summary())
                 .build();
+    }
+
+    static String host(String endpoint) {
+        try {
+            return URI.create(endpoint).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

@@ -440,7 +440,7 @@ class BadInputIT {
     }
 
     static void cleanUp() {
-        TestRedis.client().smembers(OWN_PREFIX + "subscriptions").forEach(BadInputIT::unsubscribe);
+        TestRedis.client().zrange(OWN_PREFIX + "subscriptions", 0, -1).forEach(BadInputIT::unsubscribe);
     }
 
     static String randomClient() {

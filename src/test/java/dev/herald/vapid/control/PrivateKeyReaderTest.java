@@ -44,7 +44,7 @@ class PrivateKeyReaderTest {
 
     @Test
     void readsRawBase64UrlWithOrWithoutPadding() {
-        byte[] raw = dev.herald.crypto.control.P256.fixed32(new BigInteger(SEC1_D, 16));
+        byte[] raw = dev.herald.encryption.control.P256.fixed32(new BigInteger(SEC1_D, 16));
         String unpadded = TestSubscriber.b64(raw);
         assertThat(PrivateKeyReader.read(unpadded)).isEqualTo(new BigInteger(SEC1_D, 16));
         assertThat(PrivateKeyReader.read(Base64.getUrlEncoder().encodeToString(raw) + "\n")).isEqualTo(new BigInteger(SEC1_D, 16));

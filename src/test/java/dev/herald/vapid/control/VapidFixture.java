@@ -1,6 +1,6 @@
 package dev.herald.vapid.control;
 
-import dev.herald.crypto.control.P256;
+import dev.herald.encryption.control.P256;
 import java.math.BigInteger;
 import java.time.Clock;
 

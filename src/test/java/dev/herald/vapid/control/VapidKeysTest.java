@@ -3,7 +3,7 @@ package dev.herald.vapid.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.crypto.control.P256;
+import dev.herald.encryption.control.P256;
 import java.math.BigInteger;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,218 @@
+package dev.herald.fanout.control;
+
+import dev.herald.fanout.entity.Unit;
+import dev.herald.platform.control.Keys;
+import dev.herald.platform.control.Redis;
+import dev.herald.platform.control.Script;
+import dev.herald.subscriptions.control.SubscriptionStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Finishing a unit of work, always in one script that starts with XACK: only the consumer whose
+ * XACK still finds the entry pending writes anything, so a unit taken over after a crash is
+ * counted once, whoever finishes it. The entry is deleted in the same step (never before its
+ * ack: XAUTOCLAIM would drop a deleted pending entry silently), and the job is done when its last
+ * open unit closes: then its record starts to expire, herald.delivery.job-ttl after it finished.
+ */
+@ApplicationScoped
+public class Settlement {
+
+    /** Returned when the entry was no longer pending: another consumer finished it; nothing was written. */
+    public static final long NOT_PENDING = -1;
+    /** Returned when the job's record is gone; the entry was acked and deleted, nothing else written. */
+    public static final long NO_JOB = -2;
+    static final long DEAD_LETTERS_KEPT = 10_000;
+
+    // close_units(job, failures, delta, ttl): units += delta; at 0 the job is done and its keys start to expire
+    static final String CLOSE_UNITS = """
+            local function close_units(job, failures, delta, ttl)
+              local units = redis.call('HINCRBY', job, 'units', delta)
+              if units <= 0 then
+                local now = redis.call('TIME')
+                redis.call('HSET', job, 'state', 'done', 'finished', now[1] * 1000 + math.floor(now[2] / 1000))
+                redis.call('EXPIRE', job, ttl)
+                redis.call('EXPIRE', failures, ttl)
+              end
+              return units
+            end
+            local function claim_entry(stream, group, id, job)
+              if redis.call('XACK', stream, group, id) == 0 then
+                return -1
+              end
+              redis.call('XDEL', stream, id)
+              if redis.call('EXISTS', job) == 0 then
+                return -2
+              end
+              return 0
+            end
+            """;
+
+    // KEYS: stream, job, failures, by-endpoint, ids, delayed. ARGV: group, entry, job id, instance, ttl s, record prefix,
+    // sent, removed, failed, missing, settled, ids to queue now, lane, n later groups, (delay ms, ids)*, n reasons,
+    // (reason, count)*, ids to remove...
+    static final Script SETTLE = new Script(CLOSE_UNITS + SubscriptionStore.DELETE_FUNCTION + """
+            local claimed = claim_entry(KEYS[1], ARGV[1], ARGV[2], KEYS[2])
+            if claimed < 0 then
+              return claimed
+            end
+            redis.call('HINCRBY', KEYS[2], 'sent', ARGV[7])
+            redis.call('HINCRBY', KEYS[2], 'removed', ARGV[8])
+            redis.call('HINCRBY', KEYS[2], 'failed', ARGV[9])
+            redis.call('HINCRBY', KEYS[2], 'total', 0 - tonumber(ARGV[10]))
+            if tonumber(ARGV[11]) > 0 then
+              redis.call('HINCRBY', KEYS[2], 'by:' .. ARGV[4], ARGV[11])
+            end
+            local units = -1
+            if ARGV[12] ~= '' then
+              redis.call('XADD', KEYS[1], '*', 'job', ARGV[3], 'kind', 'batch', 'ids', ARGV[12])
+              units = units + 1
+            end
+            local i = 15
+            local groups = tonumber(ARGV[14])
+            if groups > 0 then
+              local now = redis.call('TIME')
+              local millis = now[1] * 1000 + math.floor(now[2] / 1000)
+              for g = 1, groups do
+                redis.call('ZADD', KEYS[6], millis + tonumber(ARGV[i]),
+                  ARGV[13] .. '|' .. ARGV[3] .. '|' .. ARGV[2] .. '|' .. g .. '|' .. ARGV[i + 1])
+                units = units + 1
+                i = i + 2
+              end
+            end
+            local reasons = tonumber(ARGV[i])
+            i = i + 1
+            for r = 1, reasons do
+              redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1])
+              i = i + 2
+            end
+            for r = i, #ARGV do
+              delete_subscription(ARGV[6], KEYS[4], KEYS[5], ARGV[r])
+            end
+            return close_units(KEYS[2], KEYS[3], units, ARGV[5])
+            """);
+
+    // KEYS: stream, job, failures, ids. ARGV: group, entry, job id, after, batch size, ttl s.
+    // Cuts the next batch of a broadcast from the sorted id set, and the walk step after it when there may be more.
+    static final Script WALK = new Script(CLOSE_UNITS + """
+            local claimed = claim_entry(KEYS[1], ARGV[1], ARGV[2], KEYS[2])
+            if claimed < 0 then
+              return claimed
+            end
+            local from = ARGV[4] == '' and '-' or '(' .. ARGV[4]
+            local size = tonumber(ARGV[5])
+            local ids = redis.call('ZRANGEBYLEX', KEYS[4], from, '+', 'LIMIT', 0, size)
+            local units = -1
+            if #ids > 0 then
+              redis.call('XADD', KEYS[1], '*', 'job', ARGV[3], 'kind', 'batch', 'ids', table.concat(ids, ' '))
+              redis.call('HINCRBY', KEYS[2], 'total', #ids)
+              units = units + 1
+            end
+            if #ids == size then
+              redis.call('XADD', KEYS[1], '*', 'job', ARGV[3], 'kind', 'walk', 'after', ids[#ids])
+              units = units + 1
+            end
+            return close_units(KEYS[2], KEYS[3], units, ARGV[6])
+            """);
+
+    // KEYS: stream, job, failures, dead letters, ids. ARGV: group, entry, job id, reason, kind, ids or after, count of ids,
+    // deliveries, lane, ttl s, kept. Everything the unit stood for counts as failed with the reason, so the job still ends.
+    static final Script DEAD_LETTER = new Script(CLOSE_UNITS + """
+            local claimed = claim_entry(KEYS[1], ARGV[1], ARGV[2], KEYS[2])
+            if claimed == -1 then
+              return claimed
+            end
+            redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[11], '*', 'job', ARGV[3], 'lane', ARGV[9], 'kind', ARGV[5],
+              ARGV[5] == 'walk' and 'after' or 'ids', ARGV[6], 'deliveries', ARGV[8], 'reason', ARGV[4])
+            if claimed == -2 then
+              return claimed
+            end
+            local count = tonumber(ARGV[7])
+            if ARGV[5] == 'walk' then
+              count = redis.call('ZLEXCOUNT', KEYS[5], ARGV[6] == '' and '-' or '(' .. ARGV[6], '+')
+              redis.call('HINCRBY', KEYS[2], 'total', count)
+            end
+            if count > 0 then
+              redis.call('HINCRBY', KEYS[2], 'failed', count)
+              redis.call('HINCRBY', KEYS[3], ARGV[4], count)
+            end
+            return close_units(KEYS[2], KEYS[3], -1, ARGV[10])
+            """);
+
+    @Inject
+    Redis redis;
+
+    @Inject
+    @ConfigProperty(name = "herald.delivery.job-ttl")
+    Duration jobTtl;
+
+    @Inject
+    @ConfigProperty(name = "herald.delivery.batch-size")
+    int batchSize;
+
+    /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
+
+    /** Writes a batch's tally, queues what is left of it, and closes it. Returns the job's open units, or NOT_PENDING / NO_JOB. */
+    public long settle(Unit unit, Tally tally, String instance) {
+        var args = new ArrayList<String>();
+        synchronized (tally) {
+            args.addAll(List.of(Keys.GROUP, unit.entryId(), unit.jobId(), instance, ttl(), redis.key(Keys.SUBSCRIPTION),
+                    String.valueOf(tally.sent), String.valueOf(tally.removed), String.valueOf(tally.failed),
+                    String.valueOf(tally.missing), String.valueOf(tally.settled()), Unit.tokens(tally.now), unit.lane().key(),
+                    String.valueOf(tally.later.size())));
+            tally.later.forEach((delay, items) -> {
+                args.add(String.valueOf(delay));
+                args.add(Unit.tokens(items));
+            });
+            args.add(String.valueOf(tally.failures.size()));
+            tally.failures.forEach((reason, count) -> {
+                args.add(reason);
+                args.add(String.valueOf(count));
+            });
+            args.addAll(tally.removals);
+        }
+        return (Long) SETTLE.run(redis.client(), List.of(stream(unit), job(unit), failures(unit), redis.key(Keys.BY_ENDPOINT),
+                redis.key(Keys.SUBSCRIPTIONS), redis.key(Keys.DELAYED)), args);
+    }
+
+    /** Carries out a walk step: the next batch of the broadcast and the step after it. */
+    public long walk(Unit unit) {
+        return (Long) WALK.run(redis.client(), List.of(stream(unit), job(unit), failures(unit), redis.key(Keys.SUBSCRIPTIONS)),
+                List.of(Keys.GROUP, unit.entryId(), unit.jobId(), unit.after(), String.valueOf(batchSize), ttl()));
+    }
+
+    /** Gives up on a unit: it goes to the dead-letter stream, and what it stood for counts as failed with the reason. */
+    public long deadLetter(Unit unit, String reason) {
+        boolean walk = unit.kind() == Unit.Kind.WALK;
+        return (Long) DEAD_LETTER.run(redis.client(),
+                List.of(stream(unit), job(unit), failures(unit), redis.key(Keys.DEAD_LETTERS), redis.key(Keys.SUBSCRIPTIONS)),
+                List.of(Keys.GROUP, unit.entryId(), unit.jobId(), reason, walk ? "walk" : "batch",
+                        walk ? unit.after() : Unit.tokens(unit.items()), String.valueOf(unit.items().size()),
+                        String.valueOf(unit.deliveries()), unit.lane().key(), ttl(), String.valueOf(DEAD_LETTERS_KEPT)));
+    }
+
+    String ttl() {
+        return String.valueOf(Math.max(1, jobTtl.toSeconds()));
+    }
+
+    String stream(Unit unit) {
+        return redis.key(Keys.STREAM + unit.lane().key());
+    }
+
+    String job(Unit unit) {
+        return redis.key(Keys.JOB + unit.jobId());
+    }
+
+    String failures(Unit unit) {
+        return redis.key(Keys.JOB + unit.jobId() + Keys.FAILURES);
+    }
+}

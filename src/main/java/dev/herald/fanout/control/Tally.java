@@ -1,0 +1,68 @@
+package dev.herald.fanout.control;
+
+import dev.herald.fanout.entity.Unit.Item;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one run of a batch gathered, to be written in one settle script together with the ack:
+ * counts per outcome, failure reasons, subscriptions to remove, and the items still to do, now
+ * (handed back) or later (retries, grouped by due time). Only the run's own thread and the
+ * sender threads it waits for touch it, under its lock.
+ */
+final class Tally {
+
+    /** Retries due within this much of each other share one delayed entry. */
+    static final long DUE_GRANULARITY_MILLIS = 250;
+
+    long sent;
+    long removed;
+    long failed;
+    /** Ids of a broadcast batch that had no record any more (unsubscribed since): never reached, so not in total. */
+    long missing;
+    final Map<String, Long> failures = new TreeMap<>();
+    final List<String> removals = new ArrayList<>();
+    final List<Item> now = new ArrayList<>();
+    /** Due in (ms, rounded up to DUE_GRANULARITY_MILLIS) -> items. */
+    final Map<Long, List<Item>> later = new TreeMap<>();
+
+    synchronized void sent() {
+        sent++;
+    }
+
+    synchronized void removed(String id) {
+        removed++;
+        removals.add(id);
+    }
+
+    synchronized void failed(String reason) {
+        failed++;
+        failures.merge(reason, 1L, Long::sum);
+    }
+
+    synchronized void missing() {
+        missing++;
+    }
+
+    synchronized void now(Item item) {
+        now.add(item);
+    }
+
+    synchronized void later(Item item, Duration in) {
+        long millis = Math.max(1, in.toMillis());
+        long bucket = (millis + DUE_GRANULARITY_MILLIS - 1) / DUE_GRANULARITY_MILLIS * DUE_GRANULARITY_MILLIS;
+        later.computeIfAbsent(bucket, b -> new ArrayList<>()).add(item);
+    }
+
+    /** Subscriptions this run settled for good (what the report counts for this instance). */
+    synchronized long settled() {
+        return sent + removed + failed;
+    }
+
+    synchronized long laterCount() {
+        return later.values().stream().mapToLong(List::size).sum();
+    }
+}

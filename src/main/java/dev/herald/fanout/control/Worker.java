@@ -1,0 +1,476 @@
+package dev.herald.fanout.control;
+
+import dev.herald.fanout.entity.Lane;
+import dev.herald.fanout.entity.Unit;
+import dev.herald.push.control.Dispatcher;
+import dev.herald.push.entity.Message;
+import dev.herald.subscriptions.control.SubscriptionStore;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * This instance's part of the delivery: a consumer of both lanes in the one consumer group, so
+ * that every instance takes a share of every broadcast. One reader thread per lane takes new
+ * units while this instance holds fewer than herald.delivery.prefetch of that lane; each batch
+ * runs on a runner thread; the upkeep thread moves due retries into the streams, renews the lease
+ * on what is held, takes over what dead instances left, and forgets consumers that are gone.
+ * All threads come from the container's ManagedThreadFactory: a permanent loop on the managed
+ * executor would trip hung-task detection (WildFly). Redis going away stops no thread: every loop
+ * waits and tries again, and what is held is finished and written once Redis is back.
+ */
+@ApplicationScoped
+public class Worker {
+
+    static final Logger LOG = Logger.getLogger(Worker.class.getName());
+    /** How long a read waits for new work: well below the Redis client's socket timeout (herald.redis.timeout). */
+    static final Duration BLOCK = Duration.ofSeconds(2);
+    static final Duration UPKEEP_TICK = Duration.ofSeconds(1);
+    static final Duration FORGET_EVERY = Duration.ofMinutes(1);
+    static final int MESSAGES_CACHED = 256;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    WorkStream streams;
+
+    @Inject
+    Settlement settlement;
+
+    @Inject
+    DelayedWork delayed;
+
+    @Inject
+    JobStore jobs;
+
+    @Inject
+    JobWatch watch;
+
+    @Inject
+    SubscriptionStore store;
+
+    @Inject
+    Dispatcher dispatcher;
+
+    @Inject
+    @ConfigProperty(name = "herald.instance.name")
+    Optional<String> configuredName;
+
+    @Inject
+    @ConfigProperty(name = "herald.delivery.prefetch")
+    int prefetch;
+
+    @Inject
+    @ConfigProperty(name = "herald.delivery.claim-idle")
+    Duration claimIdle;
+
+    @Inject
+    @ConfigProperty(name = "herald.delivery.max-claims")
+    int maxClaims;
+
+    @Inject
+    @ConfigProperty(name = "herald.delivery.stop-grace")
+    Duration grace;
+
+    String name;
+    volatile boolean running;
+    final Map<Lane, Semaphore> capacity = new EnumMap<>(Lane.class);
+    final Map<String, BatchRun> held = new ConcurrentHashMap<>();
+    final List<Thread> loops = new ArrayList<>();
+    ThreadPoolExecutor runners;
+    final Object upkeepSignal = new Object();
+    volatile long moveDueAt;
+    final Map<String, Message> messages = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Message> eldest) {
+            return size() > MESSAGES_CACHED;
+        }
+    });
+
+    /** Starts at deployment (and so is created there: TomEE; DeploymentCreationTest). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        name = InstanceName.of(configuredName);
+        for (Lane lane : Lane.values()) {
+            capacity.put(lane, new Semaphore(Math.max(1, prefetch)));
+        }
+        runners = new ThreadPoolExecutor(0, Lane.values().length * Math.max(1, prefetch), 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threads);
+        running = true;
+        for (Lane lane : Lane.values()) {
+            loops.add(start("herald-read-" + lane.key(), () -> read(lane)));
+        }
+        loops.add(start("herald-upkeep", this::upkeep));
+        LOG.info(() -> "delivery: consumer '" + name + "' of both lanes, prefetch " + prefetch + " batches per lane, claim-idle "
+                + claimIdle + ", max-claims " + maxClaims);
+    }
+
+    Thread start(String threadName, Runnable loop) {
+        Thread thread = threads.newThread(loop);
+        thread.setName(threadName);
+        thread.start();
+        return thread;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** One lane's reader: takes back what this consumer held before a restart, then new work, while there is room. */
+    void read(Lane lane) {
+        var backoff = new Pause();
+        boolean ready = false;
+        while (running) {
+            Semaphore room = capacity.get(lane);
+            int reserved = 0;
+            try {
+                if (!room.tryAcquire(1, TimeUnit.SECONDS)) {
+                    continue;
+                }
+                reserved = 1 + room.drainPermits();
+                if (!ready) {
+                    streams.ensureGroup(lane);
+                    ready = true;
+                    if (configuredName.filter(given -> !given.isBlank()).isPresent()) {
+                        // the same name as before a restart: what it held is taken back now, not after claim-idle
+                        reserved = hold(streams.readOwnPending(lane, name, reserved), reserved, room);
+                        continue;
+                    }
+                }
+                var units = streams.read(lane, name, reserved, BLOCK);
+                reserved = hold(units, reserved, room);
+                backoff.reset();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (JedisException e) {
+                room.release(reserved);
+                reserved = 0;
+                if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
+                    // a Redis that lost its data: the stream and group are made again
+                    ignoreFailure(() -> streams.ensureGroup(lane));
+                } else {
+                    backoff.failed("reading the " + lane.key() + " lane", e);
+                }
+            } catch (RuntimeException e) {
+                room.release(reserved);
+                reserved = 0;
+                backoff.failed("reading the " + lane.key() + " lane", e);
+            } finally {
+                room.release(reserved);
+            }
+        }
+    }
+
+    /** Starts the units read, each holding one of the reserved places; returns how many places are left over. */
+    int hold(List<Unit> units, int reserved, Semaphore room) {
+        for (Unit unit : units) {
+            reserved--;
+            startUnit(unit, room);
+        }
+        return reserved;
+    }
+
+    void startUnit(Unit unit, Semaphore room) {
+        if (unit.deliveries() > maxClaims) {
+            try {
+                settlement.deadLetter(unit, "given up after " + unit.deliveries() + " deliveries: the instances that held it "
+                        + "stopped before finishing it (herald.delivery.max-claims " + maxClaims + ")");
+                LOG.warning(() -> "notification " + unit.jobId() + ": " + unit.kind().name().toLowerCase() + " " + unit.entryId()
+                        + " was delivered " + unit.deliveries() + " times without being finished; moved to the dead letters");
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not move " + unit.entryId() + " to the dead letters; it stays pending", e);
+            }
+            room.release();
+            return;
+        }
+        if (unit.kind() == Unit.Kind.WALK) {
+            try {
+                settlement.walk(unit);
+            } catch (RuntimeException e) {
+                // stays pending in this consumer's list: taken over again after claim-idle
+                LOG.log(Level.WARNING, "notification " + unit.jobId() + ": walk step failed; it is retried", e);
+            } finally {
+                room.release();
+            }
+            return;
+        }
+        var run = new BatchRun(unit);
+        held.put(unit.entryId(), run);
+        try {
+            runners.execute(() -> runBatch(run, room));
+        } catch (RuntimeException e) {
+            held.remove(unit.entryId());
+            room.release();
+            throw e;
+        }
+    }
+
+    void runBatch(BatchRun run, Semaphore room) {
+        Unit unit = run.unit;
+        try {
+            Optional<Message> message = message(unit.jobId());
+            if (message.isEmpty()) {
+                // the job's record is gone: the settle script only acks and deletes the entry
+                settleUntilWritten(unit, run.tally, run);
+                return;
+            }
+            run.deliver(message.get(), store, dispatcher);
+            if (!run.lost) {
+                settleUntilWritten(unit, run.tally, run);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "notification " + unit.jobId() + ": batch " + unit.entryId() + " failed; it is taken over "
+                    + "after herald.delivery.claim-idle", e);
+        } finally {
+            held.remove(unit.entryId());
+            room.release();
+        }
+    }
+
+    Optional<Message> message(String jobId) {
+        Message cached = messages.get(jobId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        var found = jobs.message(jobId);
+        found.ifPresent(message -> messages.put(jobId, message));
+        return found;
+    }
+
+    /** Writes the tally with the ack, trying again while Redis is away, until it lands or the batch is no longer ours. */
+    void settleUntilWritten(Unit unit, Tally tally, BatchRun run) throws InterruptedException {
+        var backoff = new Pause();
+        while (true) {
+            try {
+                long open = settlement.settle(unit, tally, name);
+                if (open == Settlement.NOT_PENDING) {
+                    LOG.fine(() -> "batch " + unit.entryId() + " was finished by another consumer; this tally is dropped");
+                } else if (open == 0) {
+                    watch.finished(unit.jobId());
+                    LOG.info(() -> jobs.report(unit.jobId()).map(r -> "notification " + r.id() + " done: " + r.toJson()).orElse(""));
+                }
+                if (tally.laterCount() > 0) {
+                    dueSoon(tally.later.keySet().iterator().next());
+                }
+                return;
+            } catch (JedisException e) {
+                if (run != null && (run.lost || run.stopping && System.nanoTime() > run.stopDeadline + grace.toNanos())) {
+                    LOG.warning(() -> "batch " + unit.entryId() + " could not be written before stopping (" + e.getMessage()
+                            + "); another instance takes it over after herald.delivery.claim-idle");
+                    return;
+                }
+                backoff.failedAndWait("writing the outcome of batch " + unit.entryId(), e);
+            }
+        }
+    }
+
+    /** The upkeep thread: due retries, leases, take-overs, gone consumers, and Prefer: wait. */
+    void upkeep() {
+        long renewEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(200), claimIdle.toNanos() / 3);
+        long reclaimEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(200), claimIdle.toNanos() / 2);
+        long now = System.nanoTime();
+        long renewAt = now + renewEvery;
+        long reclaimAt = now;
+        long forgetAt = now + FORGET_EVERY.toNanos();
+        moveDueAt = now;
+        var backoff = new Pause();
+        while (running) {
+            try {
+                now = System.nanoTime();
+                if (now - moveDueAt >= 0) {
+                    var moved = delayed.moveDue();
+                    Duration next = moved.nextDueIn() == null || moved.nextDueIn().compareTo(UPKEEP_TICK) > 0 ? UPKEEP_TICK : moved.nextDueIn();
+                    moveDueAt = now + Math.max(TimeUnit.MILLISECONDS.toNanos(5), next.toNanos());
+                }
+                if (now - renewAt >= 0) {
+                    renewLeases();
+                    renewAt = now + renewEvery;
+                }
+                if (now - reclaimAt >= 0) {
+                    reclaim();
+                    reclaimAt = now + reclaimEvery;
+                }
+                if (now - forgetAt >= 0) {
+                    forgetGone();
+                    forgetAt = now + FORGET_EVERY.toNanos();
+                }
+                if (watch.anyAwaited()) {
+                    watch.poll();
+                }
+                backoff.reset();
+                long wake = Math.min(moveDueAt, Math.min(renewAt, reclaimAt)) - System.nanoTime();
+                if (watch.anyAwaited()) {
+                    wake = Math.min(wake, JobWatch.POLL.toNanos());
+                }
+                synchronized (upkeepSignal) {
+                    if (running && wake > 0) {
+                        TimeUnit.NANOSECONDS.timedWait(upkeepSignal, Math.min(wake, UPKEEP_TICK.toNanos()));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                try {
+                    backoff.failedAndWait("delivery upkeep", e);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Some retry is due in about this long: move it then, not at the next tick. */
+    void dueSoon(long inMillis) {
+        long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(inMillis);
+        if (at - moveDueAt < 0) {
+            moveDueAt = at;
+            synchronized (upkeepSignal) {
+                upkeepSignal.notifyAll();
+            }
+        }
+    }
+
+    void renewLeases() {
+        for (Lane lane : Lane.values()) {
+            var ids = held.values().stream().filter(run -> run.unit.lane() == lane).map(run -> run.unit.entryId()).toList();
+            for (String lost : streams.renew(lane, name, ids)) {
+                BatchRun run = held.get(lost);
+                if (run != null) {
+                    LOG.warning(() -> "notification " + run.unit.jobId() + ": batch " + lost + " was taken over by another instance "
+                            + "(this one did not renew its lease within herald.delivery.claim-idle); stopping it here");
+                    run.lose();
+                }
+            }
+        }
+    }
+
+    void reclaim() {
+        for (Lane lane : Lane.values()) {
+            Semaphore room = capacity.get(lane);
+            int reserved = room.drainPermits();
+            if (reserved == 0) {
+                continue;
+            }
+            try {
+                var units = streams.reclaim(lane, name, claimIdle, reserved);
+                if (!units.isEmpty()) {
+                    LOG.info(() -> "took over " + units.size() + " unit(s) of the " + lane.key() + " lane idle for over " + claimIdle);
+                }
+                reserved = hold(units, reserved, room);
+            } finally {
+                room.release(reserved);
+            }
+        }
+    }
+
+    void forgetGone() {
+        for (Lane lane : Lane.values()) {
+            var gone = streams.forgetGone(lane, claimIdle.multipliedBy(10));
+            if (!gone.isEmpty()) {
+                LOG.info(() -> "removed consumer(s) " + gone + " from the " + lane.key() + " lane: nothing pending, idle for over "
+                        + claimIdle.multipliedBy(10));
+            }
+        }
+    }
+
+    /**
+     * Graceful stop (undeploy, SIGTERM), while every bean is still there: no new reads; the batches
+     * held finish or, after herald.delivery.stop-grace, hand back what is left as a new entry in the
+     * same settle script, so other instances go on at once instead of waiting out claim-idle.
+     */
+    void onStop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored) {
+        stop();
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        held.values().forEach(run -> run.stop(deadline));
+        synchronized (upkeepSignal) {
+            upkeepSignal.notifyAll();
+        }
+        runners.shutdown();
+        try {
+            // the settle after the grace period may wait a little for Redis; then what is left is for claim-idle
+            if (!runners.awaitTermination(grace.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS)) {
+                LOG.warning("delivery: batches still running after the stop grace period; they are taken over after claim-idle");
+                runners.shutdownNow();
+            }
+            for (Thread loop : loops) {
+                loop.join(BLOCK.toMillis() + 1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int left = held.size();
+        LOG.info(() -> "delivery: consumer '" + name + "' stopped" + (left > 0 ? "; " + left + " batch(es) left for take-over" : ""));
+    }
+
+    static void ignoreFailure(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "ignored", e);
+        }
+    }
+
+    /** Waiting after a failure: 100 ms doubling to 5 s, and one log line per outage, not per try. */
+    static final class Pause {
+        long millis = 0;
+
+        void reset() {
+            if (millis > 0) {
+                LOG.info("delivery: Redis answers again");
+            }
+            millis = 0;
+        }
+
+        void failed(String what, Exception e) {
+            try {
+                failedAndWait(what, e);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void failedAndWait(String what, Exception e) throws InterruptedException {
+            if (millis == 0) {
+                LOG.log(e instanceof JedisException ? Level.WARNING : Level.SEVERE, "delivery: " + what + " failed (" + e
+                        + "); trying again until it works", e instanceof JedisException ? null : e);
+            }
+            millis = millis == 0 ? 100 : Math.min(5000, millis * 2);
+            Thread.sleep(millis);
+        }
+    }
+}

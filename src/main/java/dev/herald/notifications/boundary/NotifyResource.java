@@ -1,0 +1,95 @@
+package dev.herald.notifications.boundary;
+
+import dev.herald.fanout.control.JobStore;
+import dev.herald.fanout.control.JobWatch;
+import dev.herald.notifications.control.IdempotencyKey;
+import dev.herald.notifications.control.Intake;
+import dev.herald.notifications.control.NotificationParser;
+import dev.herald.notifications.control.PreferWait;
+import dev.herald.platform.control.JsonBody;
+import dev.herald.platform.control.Uuids;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+@Path("")
+@RequestScoped
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class NotifyResource {
+
+    static final int MAX_BODY = 16 * 1024;
+
+    @Inject
+    Intake intake;
+
+    @Inject
+    JobStore jobs;
+
+    @Inject
+    JobWatch watch;
+
+    @Inject
+    @ConfigProperty(name = "herald.delivery.max-wait")
+    Duration maxWait;
+
+    @Inject
+    @ConfigProperty(name = "herald.notify.idempotency-ttl")
+    Duration idempotencyTtl;
+
+    @Context
+    HttpHeaders headers;
+
+    @Context
+    UriInfo uri;
+
+    @POST
+    @Path("notify")
+    public Response notify(InputStream body, @HeaderParam("Prefer") String prefer) {
+        var read = JsonBody.readWithBytes(body, MAX_BODY, headers.getLength());
+        var notification = NotificationParser.parse(read.json());
+        var idempotency = IdempotencyKey.of(headers.getRequestHeader(IdempotencyKey.HEADER), bearer(), read.bytes(), idempotencyTtl);
+        var accepted = intake.accept(notification, idempotency);
+        var answer = answer(accepted.jobId(), PreferWait.of(prefer, maxWait).orElse(Duration.ZERO));
+        return (accepted.replayed() ? answer.header("Idempotent-Replayed", "true") : answer).build();
+    }
+
+    /** 200 with the report when the job is done within the wait the client prefers (RFC 7240), else 202 with its id. */
+    Response.ResponseBuilder answer(String id, Duration wait) {
+        var location = uri.getBaseUriBuilder().path("notifications").path(id).build();
+        if (!wait.isZero() && watch.awaitDone(id, wait)) {
+            return Response.ok(jobs.report(id).orElseThrow().toJson()).location(location)
+                    .header("Preference-Applied", "wait=" + wait.toSeconds());
+        }
+        return Response.accepted(Json.createObjectBuilder().add("id", id).build()).location(location);
+    }
+
+    @GET
+    @Path("notifications/{id}")
+    public JsonObject report(@PathParam("id") String id) {
+        return jobs.report(Uuids.check(id, "a notification")).orElseThrow(() -> new NotFoundException("No notification " + id
+                + " (job reports are kept for herald.delivery.job-ttl after they finish).")).toJson();
+    }
+
+    String bearer() {
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : "";
+    }
+}

@@ -1,0 +1,54 @@
+package dev.herald.notifications.control;
+
+import dev.herald.fanout.control.JobStore;
+import dev.herald.fanout.entity.Accepted;
+import dev.herald.fanout.entity.Idempotency;
+import dev.herald.fanout.entity.Job;
+import dev.herald.notifications.entity.Notification;
+import dev.herald.platform.control.Uuids;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.ServiceUnavailableException;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Turns an accepted notification into a job in Redis. The answer 202 is given only after Redis
+ * stored the job with its first work; when Redis cannot take it the answer is 503 and nothing is
+ * sent later, except when Redis stored it and then failed to answer: a retry with the same
+ * Idempotency-Key is then safe, it finds the job instead of making a second one.
+ */
+@ApplicationScoped
+public class Intake {
+
+    static final Logger LOG = Logger.getLogger(Intake.class.getName());
+
+    @Inject
+    JobStore jobs;
+
+    @Inject
+    @ConfigProperty(name = "herald.delivery.topic-per-job")
+    boolean topicPerJob;
+
+    public Accepted accept(Notification notification, Optional<Idempotency> idempotency) {
+        String id = Uuids.random();
+        var job = new Job(id, notification.message(id, topicPerJob), notification.audience());
+        Accepted accepted;
+        try {
+            accepted = jobs.accept(job, idempotency);
+        } catch (JedisException e) {
+            LOG.warning(() -> "notify: Redis did not take the job (" + e + ")");
+            throw new ServiceUnavailableException("Redis, where Herald keeps notifications until they are delivered, did not take "
+                    + "this one; it will not be sent (unless Redis stored it just before the connection failed: retrying with the "
+                    + "same Idempotency-Key is always safe and never sends twice). Try again shortly.", 5L);
+        }
+        if (!accepted.sameBody()) {
+            throw new ClientErrorException("This Idempotency-Key was already used with a different request body (for job "
+                    + accepted.jobId() + "); use a new key for a new notification.", 422);
+        }
+        return accepted;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.herald.notifications.control;
+
+import dev.herald.encryption.control.PayloadEncryption;
+import dev.herald.notifications.entity.Notification;
+import dev.herald.platform.boundary.PayloadTooLargeException;
+import dev.herald.platform.control.Text;
+import dev.herald.platform.control.Uuids;
+import dev.herald.push.entity.PushOptions;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.BadRequestException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Turns a notify request into a Notification, or says exactly which rule it breaks. */
+public final class NotificationParser {
+
+    static final Set<String> FIELDS = Set.of("title", "body", "url", "icon", "badge", "image", "tag",
+            "ttl", "urgency", "topic", "subscriptions");
+    static final int MAX_TAG = 256;
+    /** As long as any job id: the payload's size is checked before the job has its id (the tag defaults to it). */
+    static final String SOME_JOB_ID = "00000000-0000-0000-0000-000000000000";
+
+    private NotificationParser() {
+    }
+
+    public static Notification parse(JsonObject json) {
+        var unknown = json.keySet().stream().filter(name -> !FIELDS.contains(name)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new BadRequestException("Unknown field(s) " + String.join(", ", unknown) + "; allowed: "
+                    + String.join(", ", FIELDS.stream().sorted().toList()) + ".");
+        }
+        String title = string(json, "title");
+        if (title == null || title.isBlank()) {
+            throw new BadRequestException("title is required: a non-empty string.");
+        }
+        String tag = string(json, "tag");
+        if (tag != null && (tag.isEmpty() || tag.length() > MAX_TAG)) {
+            throw new BadRequestException("tag must be 1 to " + MAX_TAG + " characters long.");
+        }
+        var notification = new Notification(title, string(json, "body"), link(json, "url"), link(json, "icon"),
+                link(json, "badge"), link(json, "image"), tag, ttl(json), urgency(json), topic(json), subscriptions(json));
+        int size = notification.payload(SOME_JOB_ID).length;
+        if (size > PayloadEncryption.MAX_PLAINTEXT) {
+            throw new PayloadTooLargeException("The notification payload is " + size + " bytes of UTF-8 JSON; at most "
+                    + PayloadEncryption.MAX_PLAINTEXT + " fit one encrypted push message (RFC 8291, 4096-byte record).");
+        }
+        return notification;
+    }
+
+    static boolean absent(JsonObject json, String name) {
+        return !json.containsKey(name) || json.get(name).getValueType() == JsonValue.ValueType.NULL;
+    }
+
+    static String string(JsonObject json, String name) {
+        if (absent(json, name)) {
+            return null;
+        }
+        if (!(json.get(name) instanceof JsonString text)) {
+            throw new BadRequestException(name + " must be a string, not " + type(json.get(name)) + ".");
+        }
+        return text.getString();
+    }
+
+    static String link(JsonObject json, String name) {
+        String value = string(json, name);
+        return value == null ? null : LinkPolicy.check(name, value);
+    }
+
+    static long ttl(JsonObject json) {
+        if (absent(json, "ttl")) {
+            return Notification.DEFAULT_TTL;
+        }
+        if (!(json.get("ttl") instanceof JsonNumber number) || !number.isIntegral()) {
+            throw new BadRequestException("ttl must be a whole number of seconds, not " + json.get("ttl") + ".");
+        }
+        long ttl;
+        try {
+            ttl = number.longValueExact();
+        } catch (ArithmeticException e) {
+            ttl = -1;
+        }
+        if (ttl < 0 || ttl > Notification.DEFAULT_TTL) {
+            throw new BadRequestException("ttl must be between 0 and " + Notification.DEFAULT_TTL
+                    + " seconds (4 weeks), not " + number + ".");
+        }
+        return ttl;
+    }
+
+    static String urgency(JsonObject json) {
+        String urgency = string(json, "urgency");
+        if (urgency != null && !PushOptions.validUrgency(urgency)) {
+            throw new BadRequestException("urgency must be one of very-low, low, normal, high (RFC 8030 section 5.3), not '"
+                    + Text.abbreviate(urgency) + "'.");
+        }
+        return urgency;
+    }
+
+    static String topic(JsonObject json) {
+        String topic = string(json, "topic");
+        if (topic != null && !PushOptions.validTopic(topic)) {
+            throw new BadRequestException("topic must be 1 to 32 characters of the base64url alphabet "
+                    + "(A-Z a-z 0-9 - _; RFC 8030 section 5.4).");
+        }
+        return topic;
+    }
+
+    static List<String> subscriptions(JsonObject json) {
+        if (absent(json, "subscriptions")) {
+            return null;
+        }
+        if (!(json.get("subscriptions") instanceof JsonArray array) || array.isEmpty()) {
+            throw new BadRequestException("subscriptions must be a non-empty array of subscription ids; omit it to notify everyone.");
+        }
+        var ids = new LinkedHashSet<String>();
+        for (JsonValue value : array) {
+            if (!(value instanceof JsonString id) || !Uuids.valid(id.getString())) {
+                throw new BadRequestException("subscriptions must hold subscription ids (lower-case UUIDs); "
+                        + Text.abbreviate(String.valueOf(value)) + " is not one.");
+            }
+            ids.add(id.getString());
+        }
+        return List.copyOf(new ArrayList<>(ids));
+    }
+
+    static String type(JsonValue value) {
+        return value.getValueType().name().toLowerCase();
+    }
+}

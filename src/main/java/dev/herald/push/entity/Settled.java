@@ -1,0 +1,31 @@
+package dev.herald.push.entity;
+
+import java.time.Duration;
+
+/**
+ * How one push ended on this try: sent; the subscription is gone (remove it); failed for good;
+ * or to be tried again later (after retryIn, as try number retries + 1). reason is the report's
+ * failure reason ("HTTP 400", "transport failure: timeout", ...), null when sent.
+ */
+public record Settled(Kind kind, String reason, Duration retryIn, int retries) {
+
+    public enum Kind {
+        SENT, REMOVE, FAIL, LATER
+    }
+
+    public static Settled sent() {
+        return new Settled(Kind.SENT, null, null, 0);
+    }
+
+    public static Settled remove(String reason) {
+        return new Settled(Kind.REMOVE, reason, null, 0);
+    }
+
+    public static Settled fail(String reason) {
+        return new Settled(Kind.FAIL, reason, null, 0);
+    }
+
+    public static Settled later(Duration retryIn, String reason, int retries) {
+        return new Settled(Kind.LATER, reason, retryIn, retries);
+    }
+}

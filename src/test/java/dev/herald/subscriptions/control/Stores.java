@@ -1,0 +1,17 @@
+package dev.herald.subscriptions.control;
+
+import dev.herald.platform.control.Redis;
+
+/** SubscriptionStore without a container, for tests in other packages. */
+public final class Stores {
+
+    private Stores() {
+    }
+
+    public static SubscriptionStore on(Redis redis) {
+        var store = new SubscriptionStore();
+        store.redis = redis;
+        store.maxSubscriptions = 1_000_000;
+        return store;
+    }
+}
