@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The stub must refuse what a real push service refuses, or PushSender's tests prove nothing. */
+/** The stub must refuse what a real push service refuses, or PushClient's tests prove nothing. */
 class PushServiceStubTest {
 
     final VapidKeys keys = VapidFixture.keys();

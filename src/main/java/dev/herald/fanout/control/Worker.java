@@ -34,9 +34,9 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * This instance's part of the delivery: a consumer of both lanes in the one consumer group, so
  * that every instance takes a share of every broadcast. One reader thread per lane takes new
- * units while this instance holds fewer than herald.delivery.prefetch of that lane; each batch
- * runs on a runner thread; the upkeep thread moves due retries into the streams, renews the lease
- * on what is held, takes over what dead instances left, and forgets consumers that are gone.
+ * units while this instance holds fewer than herald.delivery.prefetch of that lane, and takes over
+ * what dead instances left; each batch runs on a runner thread; the upkeep thread moves due retries
+ * into the streams, renews the lease on what is held, and forgets consumers that are gone.
  * All threads come from the container's ManagedThreadFactory: a permanent loop on the managed
  * executor would trip hung-task detection (WildFly). Redis going away stops no thread: every loop
  * waits and tries again, and what is held is finished and written once Redis is back.
@@ -138,10 +138,16 @@ public class Worker {
         return name;
     }
 
-    /** One lane's reader: takes back what this consumer held before a restart, then new work, while there is room. */
+    /**
+     * One lane's reader, the only one to take work for this lane, so it alone keeps the lane under
+     * prefetch: what this consumer held before a restart (by its configured name), then, every
+     * claim-idle/2, what dead consumers left idle for claim-idle, and otherwise new work.
+     */
     void read(Lane lane) {
         var backoff = new Pause();
         boolean ready = false;
+        long reclaimEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(200), claimIdle.toNanos() / 2);
+        long reclaimAt = System.nanoTime();
         while (running) {
             Semaphore room = capacity.get(lane);
             int reserved = 0;
@@ -156,6 +162,17 @@ public class Worker {
                     if (configuredName.filter(given -> !given.isBlank()).isPresent()) {
                         // the same name as before a restart: what it held is taken back now, not after claim-idle
                         reserved = hold(streams.readOwnPending(lane, name, reserved), reserved, room);
+                        continue;
+                    }
+                }
+                if (System.nanoTime() - reclaimAt >= 0) {
+                    reclaimAt = System.nanoTime() + reclaimEvery;
+                    var taken = streams.reclaim(lane, name, claimIdle, reserved);
+                    if (!taken.isEmpty()) {
+                        LOG.info(() -> "took over " + taken.size() + " unit(s) of the " + lane.key() + " lane, idle for over " + claimIdle);
+                    }
+                    reserved = hold(taken, reserved, room);
+                    if (reserved == 0) {
                         continue;
                     }
                 }
@@ -289,13 +306,11 @@ public class Worker {
         }
     }
 
-    /** The upkeep thread: due retries, leases, take-overs, gone consumers, and Prefer: wait. */
+    /** The upkeep thread: due retries, leases, gone consumers, and Prefer: wait. */
     void upkeep() {
         long renewEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(200), claimIdle.toNanos() / 3);
-        long reclaimEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(200), claimIdle.toNanos() / 2);
         long now = System.nanoTime();
         long renewAt = now + renewEvery;
-        long reclaimAt = now;
         long forgetAt = now + FORGET_EVERY.toNanos();
         moveDueAt = now;
         var backoff = new Pause();
@@ -311,10 +326,6 @@ public class Worker {
                     renewLeases();
                     renewAt = now + renewEvery;
                 }
-                if (now - reclaimAt >= 0) {
-                    reclaim();
-                    reclaimAt = now + reclaimEvery;
-                }
                 if (now - forgetAt >= 0) {
                     forgetGone();
                     forgetAt = now + FORGET_EVERY.toNanos();
@@ -323,7 +334,7 @@ public class Worker {
                     watch.poll();
                 }
                 backoff.reset();
-                long wake = Math.min(moveDueAt, Math.min(renewAt, reclaimAt)) - System.nanoTime();
+                long wake = Math.min(moveDueAt, renewAt) - System.nanoTime();
                 if (watch.anyAwaited()) {
                     wake = Math.min(wake, JobWatch.POLL.toNanos());
                 }
@@ -371,30 +382,13 @@ public class Worker {
         }
     }
 
-    void reclaim() {
-        for (Lane lane : Lane.values()) {
-            Semaphore room = capacity.get(lane);
-            int reserved = room.drainPermits();
-            if (reserved == 0) {
-                continue;
-            }
-            try {
-                var units = streams.reclaim(lane, name, claimIdle, reserved);
-                if (!units.isEmpty()) {
-                    LOG.info(() -> "took over " + units.size() + " unit(s) of the " + lane.key() + " lane idle for over " + claimIdle);
-                }
-                reserved = hold(units, reserved, room);
-            } finally {
-                room.release(reserved);
-            }
-        }
-    }
-
     void forgetGone() {
         for (Lane lane : Lane.values()) {
             var gone = streams.forgetGone(lane, claimIdle.multipliedBy(10));
             if (!gone.isEmpty()) {
-                LOG.info(() -> "removed consumer(s) " + gone + " from the " + lane.key() + " lane: nothing pending, idle for over "
+                // also live consumers that found nothing to read for that long (Redis before 7.2 counts only reads that
+                // returned something): harmless, a consumer with nothing pending is made again by its next read
+                LOG.fine(() -> "removed consumer(s) " + gone + " from the " + lane.key() + " lane: nothing pending, idle for over "
                         + claimIdle.multipliedBy(10));
             }
         }

@@ -1,6 +1,8 @@
 package dev.herald.health.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import java.net.URI;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -15,6 +17,11 @@ import redis.clients.jedis.Jedis;
 public class RedisProbe {
 
     static final int TIMEOUT_MILLIS = 1000;
+
+    /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
 
     @Inject
     @ConfigProperty(name = "herald.redis.url")

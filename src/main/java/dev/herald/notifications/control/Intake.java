@@ -7,6 +7,8 @@ import dev.herald.fanout.entity.Job;
 import dev.herald.notifications.entity.Notification;
 import dev.herald.platform.control.Uuids;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.ServiceUnavailableException;
@@ -25,6 +27,11 @@ import redis.clients.jedis.exceptions.JedisException;
 public class Intake {
 
     static final Logger LOG = Logger.getLogger(Intake.class.getName());
+
+    /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
 
     @Inject
     JobStore jobs;

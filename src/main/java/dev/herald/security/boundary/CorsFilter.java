@@ -5,6 +5,8 @@ import dev.herald.security.control.Routes;
 import dev.herald.platform.control.CommaList;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -30,6 +32,11 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
     @Inject
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "herald.cors.origins")
     Optional<String> origins;
+
+    /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
 
     @Override
     public void filter(ContainerRequestContext request) {

@@ -2,6 +2,8 @@ package dev.herald.security.control;
 
 import dev.herald.platform.control.CommaList;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.util.Optional;
@@ -18,6 +20,11 @@ public class ClientAddress {
     @Inject
     @ConfigProperty(name = "herald.proxy.trusted")
     Optional<String> trusted;
+
+    /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
 
     public String key(String remoteAddress, String forwardedFor) {
         InetAddress remote = Addresses.parseLiteral(remoteAddress).orElse(null);

@@ -2,6 +2,8 @@ package dev.herald.security.control;
 
 import dev.herald.platform.control.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.OptionalLong;
@@ -15,6 +17,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RateLimits {
 
     static final long WINDOW_MILLIS = 60_000;
+
+    /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
 
     // KEYS: counter. ARGV: window in ms. Returns {count, milliseconds left in the window}.
     static final String HIT = """

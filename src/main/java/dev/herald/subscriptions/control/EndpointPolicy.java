@@ -43,7 +43,7 @@ public class EndpointPolicy {
         List<InetAddress> resolve(String host) throws UnknownHostException;
     }
 
-    /** Created at deployment, not on first use off a request thread: see Pushes.onStart (TomEE). */
+    /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         // nothing to do: being created on the deploying thread is the point
     }

@@ -2,6 +2,8 @@ package dev.herald.testpush.control;
 
 import dev.herald.platform.control.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
@@ -15,6 +17,11 @@ public class TestPushThrottle {
 
     @Inject
     Redis redis;
+
+    /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
 
     @Inject
     @ConfigProperty(name = "herald.test-push.interval")

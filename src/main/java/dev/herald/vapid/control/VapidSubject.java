@@ -1,6 +1,8 @@
 package dev.herald.vapid.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -16,6 +18,11 @@ public class VapidSubject {
     @Inject
     @ConfigProperty(name = "herald.vapid.subject")
     String subject;
+
+    /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // nothing to do: being created on the deploying thread is the point
+    }
 
     public String value() {
         return check(subject);
