@@ -118,6 +118,8 @@ public final class PushServiceStub implements AutoCloseable {
     final Map<String, List<Delivery>> deliveries = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     final List<Rejection> rejections = new CopyOnWriteArrayList<>();
+    /** Accepted deliveries so far; its monitor is notified on each. */
+    final int[] delivered = new int[1];
 
     private PushServiceStub(String expectedServerKey, boolean fast, Duration latency) throws IOException {
         this.expectedServerKey = expectedServerKey;
@@ -195,6 +197,28 @@ public final class PushServiceStub implements AutoCloseable {
         return deliveries(name);
     }
 
+    /** Deliveries accepted so far, across all names. */
+    public int totalDeliveries() {
+        synchronized (delivered) {
+            return delivered[0];
+        }
+    }
+
+    /** Waits until at least count deliveries (all names) arrived, woken by each one; false at the timeout. */
+    public boolean awaitTotalDeliveries(int count, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (delivered) {
+            while (delivered[0] < count) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(delivered, left);
+            }
+            return true;
+        }
+    }
+
     public List<Rejection> rejections() {
         return List.copyOf(rejections);
     }
@@ -248,6 +272,10 @@ public final class PushServiceStub implements AutoCloseable {
             if (behaviour.status >= 200 && behaviour.status < 300) {
                 deliveries.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>())
                         .add(new Delivery(name, payload, headers(exchange), Instant.now()));
+                synchronized (delivered) {
+                    delivered[0]++;
+                    delivered.notifyAll();
+                }
                 created(exchange, name);
                 return;
             }
