@@ -9,33 +9,69 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import redis.clients.jedis.params.ScanParams;
 
 /**
  * The fan-out benchmark (README "Benchmarks"), a command rather than a test:
- * Payara Micro with the built WAR in a child JVM, a fast push-service stub in this JVM,
- * N generated subscriptions written straight to Redis (one key pair for all), then `runs`
- * notifications to everyone, each timed from the job's own created/finished stamps.
- * Reports pushes/s, the server's CPU per push (utime+stime of its process) and its heap
- * from its GC log (highest occupancy before a GC = peak; highest after a GC = live set).
+ * K Payara Micro servers with the built WAR in child JVMs (bench.instances, default 1, all on the
+ * same Redis and prefix, named bench-1..K), a fast push-service stub in this JVM, N generated
+ * subscriptions written straight to Redis (one key pair for all), then `runs` notifications to
+ * everyone, each sent to bench-1 and timed from the job's own created/finished stamps (Redis TIME
+ * milliseconds). Reports pushes/s; per instance its share of the pushes (the job's by:<name>
+ * counts), its CPU per push it delivered (utime+stime of its process, and split by thread) and its
+ * heap from its GC log (highest occupancy before a GC = peak; highest after a GC = live set); the
+ * Redis commands per push (INFO commandstats, an upper bound on a shared Redis) and, after the fill,
+ * the Redis memory per subscription (INFO memory delta, and MEMORY USAGE of the real keys).
  * Properties: bench.n, bench.latency (ms), bench.runs, bench.warmup (uncounted runs first, default 0),
- * bench.xmx, bench.opts (extra server JVM options).
+ * bench.instances (default 1), bench.xmx, bench.opts (extra server JVM options, for every instance).
  */
 public final class FanOutBenchmark {
 
     static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
     static final long TICKS_PER_SECOND = 100;
 
-    record Run(double seconds, long sent, double cpuSeconds, long peakHeapMb, long liveHeapMb, long liveAfterFullGcMb) {
+    /** One server of the benchmark. */
+    record Instance(String name, MicroProcess micro, Path gcLog) {
+        long pid() {
+            return micro.pid();
+        }
+    }
+
+    /** What one instance did in one run: the subscriptions it settled (by:name) and what that cost it. */
+    record Share(String name, long pushes, double cpuSeconds, long peakHeapMb, long liveHeapMb, long liveAfterFullGcMb, String threads) {
+        double cpuMicrosPerPush() {
+            return pushes == 0 ? Double.NaN : cpuSeconds * 1e6 / pushes;
+        }
+    }
+
+    record Run(double seconds, long sent, List<Share> shares, long redisCommands, Map<String, Long> commandsByName) {
+        double rate() {
+            return sent / seconds;
+        }
+
+        long settled() {
+            return shares.stream().mapToLong(Share::pushes).sum();
+        }
+
+        double cpuSeconds() {
+            return shares.stream().mapToDouble(Share::cpuSeconds).sum();
+        }
+
+        double commandsPerPush() {
+            return redisCommands / (double) sent;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -43,65 +79,103 @@ public final class FanOutBenchmark {
         long latencyMs = Long.getLong("bench.latency", 0);
         int runs = Integer.getInteger("bench.runs", 3);
         int warmup = Integer.getInteger("bench.warmup", 0);
+        int instances = Integer.getInteger("bench.instances", 1);
+        if (instances < 1 || runs < 1) {
+            throw new IllegalArgumentException("bench.instances and bench.runs must be at least 1");
+        }
         String xmx = System.getProperty("bench.xmx", "256m");
         String opts = System.getProperty("bench.opts", "").trim();
         String prefix = "herald-bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
-        Path gcLog = Files.createTempFile("herald-bench-gc-", ".log");
-        System.out.printf("bench: N=%d, stub latency %d ms, %d runs, server -Xmx%s %s, prefix %s%n", n, latencyMs, runs, xmx, opts, prefix);
+        System.out.printf("bench: N=%d, stub latency %d ms, %d runs, %d server instance%s -Xmx%s %s, prefix %s%n", n, latencyMs, runs,
+                instances, instances == 1 ? "" : "s", xmx, opts, prefix);
 
         // the JDK HttpServer closes idle connections beyond 200 (read once, when it first starts);
-        // the server keeps up to max-in-flight (256) open, and reconnecting would be measured too
-        System.setProperty("sun.net.httpserver.maxIdleConnections", "1024");
+        // each server keeps up to max-in-flight (256) open, and reconnecting would be measured too
+        System.setProperty("sun.net.httpserver.maxIdleConnections", String.valueOf(1024 * instances));
         try (var stub = PushServiceStub.startFast(Duration.ofMillis(latencyMs))) {
-            fill(prefix, n, stub);
-            var properties = Map.of("herald.redis.url", TestRedis.URL, "herald.redis.prefix", prefix,
-                    "herald.push.allow-insecure", "true", "herald.push.allowed-hosts", "127.0.0.1", "herald.api.tokens", Api.TOKEN);
-            int port = MicroProcess.freePort();
-            var command = new ArrayList<>(MicroProcess.command(properties, port, List.of()));
-            command.set(command.indexOf("-Xmx512m"), "-Xmx" + xmx);
-            command.add(1, "-Xlog:gc:file=" + gcLog + ":uptime");
-            if (!opts.isEmpty()) {
-                command.addAll(1, Arrays.asList(opts.split("\\s+")));
-            }
-            Path log = Files.createTempFile("herald-bench-micro-", ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try (var micro = new MicroProcess(process, port, log)) {
-                micro.awaitReady(Duration.ofMinutes(4));
+            var servers = new ArrayList<Instance>();
+            try {
+                long memoryBefore = usedMemory();
+                fill(prefix, n, stub);
+                printMemory(prefix, n, usedMemory() - memoryBefore);
+                servers.addAll(startAll(prefix, instances, xmx, opts));
                 for (int i = 1; i <= warmup; i++) {
-                    var run = run(micro, process.pid(), gcLog, prefix, n);
-                    System.out.printf("warm-up %d (not counted): %,.0f pushes/s%n", i, run.sent() / run.seconds());
+                    var run = run(servers, prefix, n);
+                    System.out.printf("warm-up %d (not counted): %,.0f pushes/s%s%n", i, run.rate(), instances == 1 ? ""
+                            : run.shares().stream().map(s -> String.format("%s %.0f%%", s.name(), share(s, run)))
+                                    .collect(Collectors.joining(", ", " (", ")")));
                 }
                 var results = new ArrayList<Run>();
                 for (int i = 1; i <= runs; i++) {
-                    var run = run(micro, process.pid(), gcLog, prefix, n);
+                    var run = run(servers, prefix, n);
                     results.add(run);
-                    System.out.printf("run %d: %,d pushes in %.2f s = %,.0f pushes/s; server CPU %.3f s per 1,000 pushes (%.0f µs/push); "
-                                    + "heap peak %d MB, after young GCs at most %d MB, live after a full GC %d MB%n", i, run.sent(), run.seconds(),
-                            run.sent() / run.seconds(), run.cpuSeconds() * 1000 / run.sent(), run.cpuSeconds() * 1e6 / run.sent(),
-                            run.peakHeapMb(), run.liveHeapMb(), run.liveAfterFullGcMb());
+                    printRun(i, run);
                 }
-                var byRate = results.stream().sorted((a, b) -> Double.compare(a.sent() / a.seconds(), b.sent() / b.seconds())).toList();
-                var median = byRate.get(byRate.size() / 2);
-                System.out.printf("MEDIAN of %d (N=%d, latency %d ms): %,.0f pushes/s, %.2f s elapsed, %.0f µs server CPU per push, "
-                                + "heap peak %d MB / live after full GC %d MB (max over runs: %d / %d MB), server VmHWM %s%n",
-                        runs, n, latencyMs, median.sent() / median.seconds(), median.seconds(), median.cpuSeconds() * 1e6 / median.sent(),
-                        median.peakHeapMb(), median.liveAfterFullGcMb(),
-                        results.stream().mapToLong(Run::peakHeapMb).max().orElse(0),
-                        results.stream().mapToLong(Run::liveAfterFullGcMb).max().orElse(0),
-                        vmHwm(process.pid()));
+                printMedian(results, servers, n, latencyMs);
             } finally {
+                servers.forEach(server -> server.micro().close());
                 deletePrefix(prefix);
             }
         }
         System.exit(0);
     }
 
-    static Run run(MicroProcess micro, long pid, Path gcLog, String prefix, int n) throws Exception {
+    /** Starts the K servers at once (they boot in parallel) and returns when every one serves the app. */
+    static List<Instance> startAll(String prefix, int count, String xmx, String opts) throws IOException {
+        var started = new ArrayList<Instance>();
+        var ports = new HashSet<Integer>();
+        try {
+            for (int i = 1; i <= count; i++) {
+                String name = "bench-" + i;
+                int port;
+                do {
+                    port = MicroProcess.freePort();
+                } while (!ports.add(port));
+                var properties = new LinkedHashMap<String, String>();
+                properties.put("herald.redis.url", TestRedis.URL);
+                properties.put("herald.redis.prefix", prefix);
+                properties.put("herald.push.allow-insecure", "true");
+                properties.put("herald.push.allowed-hosts", "127.0.0.1");
+                properties.put("herald.api.tokens", Api.TOKEN);
+                properties.put("herald.instance.name", name);
+                Path gcLog = Files.createTempFile("herald-bench-gc-" + name + "-", ".log");
+                var jvmOptions = new ArrayList<String>();
+                if (!opts.isEmpty()) {
+                    jvmOptions.addAll(Arrays.asList(opts.split("\\s+")));
+                }
+                jvmOptions.add("-Xlog:gc:file=" + gcLog + ":uptime");
+                jvmOptions.add("-Xmx" + xmx);
+                Path log = Files.createTempFile("herald-bench-micro-" + name + "-", ".log");
+                Process process = new ProcessBuilder(MicroProcess.command(properties, port, List.of(), jvmOptions))
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                started.add(new Instance(name, new MicroProcess(process, port, log), gcLog));
+            }
+            for (var server : started) {
+                server.micro().awaitReady(Duration.ofMinutes(4));
+            }
+            System.out.println("servers: " + started.stream().map(s -> s.name() + " pid " + s.pid() + " port " + s.micro().port
+                    + " log " + s.micro().log).collect(Collectors.joining("; ")));
+            return started;
+        } catch (IOException | RuntimeException e) {
+            started.forEach(server -> server.micro().close());
+            throw e;
+        }
+    }
+
+    static Run run(List<Instance> servers, String prefix, int n) throws Exception {
         var http = HttpClient.newHttpClient();
-        long gcOffset = Files.size(gcLog);
-        var threadsBefore = threadTicks(pid);
-        double cpuBefore = cpuSeconds(pid);
-        var reply = http.send(Api.authorize(HttpRequest.newBuilder(micro.uri("/api/notify"))).header("Content-Type", "application/json")
+        var redis = TestRedis.client();
+        var gcOffsets = new long[servers.size()];
+        var threadsBefore = new ArrayList<Map<String, long[]>>();
+        var cpuBefore = new double[servers.size()];
+        for (int i = 0; i < servers.size(); i++) {
+            gcOffsets[i] = Files.size(servers.get(i).gcLog());
+            threadsBefore.add(threadTicks(servers.get(i).pid()));
+            cpuBefore[i] = cpuSeconds(servers.get(i).pid());
+        }
+        var commandsBefore = commandStats();
+        var reply = http.send(Api.authorize(HttpRequest.newBuilder(servers.get(0).micro().uri("/api/notify")))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"Benchmark\",\"body\":\"" + "b".repeat(200)
                         + "\",\"url\":\"/bench\"}")).build(), HttpResponse.BodyHandlers.ofString());
         if (reply.statusCode() != 202) {
@@ -110,29 +184,97 @@ public final class FanOutBenchmark {
         String id = reply.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
         String key = prefix + "notification:" + id;
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-        while (!"done".equals(TestRedis.client().hget(key, "state"))) {
+        while (!"done".equals(redis.hget(key, "state"))) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("job " + id + " not done after 15 minutes: " + TestRedis.client().hgetAll(key));
+                throw new IllegalStateException("job " + id + " not done after 15 minutes: " + redis.hgetAll(key));
             }
             Thread.sleep(20);
         }
-        double cpu = cpuSeconds(pid) - cpuBefore;
-        printThreads(threadsBefore, threadTicks(pid), n);
-        var job = TestRedis.client().hgetAll(key);
+        var cpu = new double[servers.size()];
+        var threadsAfter = new ArrayList<Map<String, long[]>>();
+        for (int i = 0; i < servers.size(); i++) {
+            cpu[i] = cpuSeconds(servers.get(i).pid()) - cpuBefore[i];
+            threadsAfter.add(threadTicks(servers.get(i).pid()));
+        }
+        var commands = new TreeMap<String, Long>();
+        commandStats().forEach((name, calls) -> {
+            long delta = calls - commandsBefore.getOrDefault(name, 0L);
+            if (delta > 0) {
+                commands.put(name, delta);
+            }
+        });
+        var job = redis.hgetAll(key);
         long sent = Long.parseLong(job.get("sent"));
         if (sent != n) {
-            System.out.println("WARNING: sent " + sent + " of " + n + ": " + job + " " + TestRedis.client().hgetAll(key + ":failures"));
+            System.out.println("WARNING: sent " + sent + " of " + n + ": " + job + " " + redis.hgetAll(key + ":failures"));
         }
-        double seconds = Duration.between(Instant.parse(job.get("created")), Instant.parse(job.get("finished"))).toNanos() / 1e9;
-        long peak = 0;
-        long live = 0;
-        byte[] all = Files.readAllBytes(gcLog);
-        var matcher = GC.matcher(new String(all, (int) gcOffset, all.length - (int) gcOffset, StandardCharsets.UTF_8));
-        while (matcher.find()) {
-            peak = Math.max(peak, Long.parseLong(matcher.group(1)));
-            live = Math.max(live, Long.parseLong(matcher.group(2)));
+        double seconds = (Long.parseLong(job.get("finished")) - Long.parseLong(job.get("created"))) / 1000.0;
+        var shares = new ArrayList<Share>();
+        for (int i = 0; i < servers.size(); i++) {
+            var server = servers.get(i);
+            long pushes = Long.parseLong(job.getOrDefault("by:" + server.name(), "0"));
+            long peak = 0;
+            long live = 0;
+            byte[] all = Files.readAllBytes(server.gcLog());
+            var matcher = GC.matcher(new String(all, (int) gcOffsets[i], all.length - (int) gcOffsets[i], StandardCharsets.UTF_8));
+            while (matcher.find()) {
+                peak = Math.max(peak, Long.parseLong(matcher.group(1)));
+                live = Math.max(live, Long.parseLong(matcher.group(2)));
+            }
+            shares.add(new Share(server.name(), pushes, cpu[i], peak, live, liveAfterFullGc(server.pid(), server.gcLog()),
+                    threads(server.name(), threadsBefore.get(i), threadsAfter.get(i), pushes)));
         }
-        return new Run(seconds, sent, cpu, peak, live, liveAfterFullGc(pid, gcLog));
+        var unknown = job.keySet().stream().filter(field -> field.startsWith("by:"))
+                .filter(field -> servers.stream().noneMatch(server -> field.equals("by:" + server.name()))).toList();
+        if (!unknown.isEmpty()) {
+            System.out.println("WARNING: settled by consumers that are not this benchmark's: " + unknown + " in " + job);
+        }
+        return new Run(seconds, sent, shares, commands.values().stream().mapToLong(Long::longValue).sum(), commands);
+    }
+
+    static double share(Share share, Run run) {
+        return run.settled() == 0 ? 0 : share.pushes() * 100.0 / run.settled();
+    }
+
+    static String micros(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format("%.0f", value);
+    }
+
+    static void printRun(int number, Run run) {
+        System.out.printf("run %d: %,d pushes in %.2f s = %,.0f pushes/s; server CPU %.3f s per 1,000 pushes (%.0f µs/push, all instances); "
+                        + "Redis %.1f commands per push (upper bound: the Redis is shared)%n", number, run.sent(), run.seconds(), run.rate(),
+                run.cpuSeconds() * 1000 / run.sent(), run.cpuSeconds() * 1e6 / run.sent(), run.commandsPerPush());
+        for (var share : run.shares()) {
+            System.out.printf("  %s: %,d pushes (%.1f%%), server CPU %.2f s = %s µs per push it delivered; "
+                            + "heap peak %d MB, after young GCs at most %d MB, live after a full GC %d MB%n", share.name(), share.pushes(),
+                    share(share, run), share.cpuSeconds(), micros(share.cpuMicrosPerPush()), share.peakHeapMb(), share.liveHeapMb(),
+                    share.liveAfterFullGcMb());
+            System.out.println(share.threads());
+        }
+        var line = new StringBuilder("  Redis commands per push by command:");
+        run.commandsByName().entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(10)
+                .forEach(e -> line.append(String.format(" %s %.3f;", e.getKey(), e.getValue() / (double) run.sent())));
+        System.out.println(line);
+    }
+
+    static void printMedian(List<Run> results, List<Instance> servers, int n, long latencyMs) throws IOException {
+        var byRate = results.stream().sorted((a, b) -> Double.compare(a.rate(), b.rate())).toList();
+        var median = byRate.get(byRate.size() / 2);
+        var perInstance = new StringBuilder();
+        for (int i = 0; i < servers.size(); i++) {
+            int index = i;
+            var share = median.shares().get(i);
+            perInstance.append(String.format("%s%s %s µs/push (%.0f%% of pushes), heap peak %d / live %d MB (max over runs %d / %d MB), VmHWM %s",
+                    i == 0 ? "" : "; ", share.name(), micros(share.cpuMicrosPerPush()), share(share, median), share.peakHeapMb(),
+                    share.liveAfterFullGcMb(),
+                    results.stream().mapToLong(run -> run.shares().get(index).peakHeapMb()).max().orElse(0),
+                    results.stream().mapToLong(run -> run.shares().get(index).liveAfterFullGcMb()).max().orElse(0),
+                    vmHwm(servers.get(i).pid())));
+        }
+        System.out.printf("MEDIAN of %d (N=%d, latency %d ms, %d instance%s): %,.0f pushes/s, %.2f s elapsed, %.0f µs server CPU per push "
+                        + "(all instances), Redis %.1f commands per push (upper bound); %s%n",
+                results.size(), n, latencyMs, servers.size(), servers.size() == 1 ? "" : "s", median.rate(), median.seconds(),
+                median.cpuSeconds() * 1e6 / median.sent(), median.commandsPerPush(), perInstance);
     }
 
     /** Asks the server for a full GC (jcmd GC.run) and reads the heap it left from the GC log: the live set. */
@@ -177,26 +319,77 @@ public final class FanOutBenchmark {
         return ticks;
     }
 
-    /** Where the server's CPU went during a run, by thread name (the kernel keeps 15 characters of it). */
-    static void printThreads(Map<String, long[]> before, Map<String, long[]> after, long pushes) {
-        var byName = new java.util.TreeMap<String, long[]>();
+    /** Where a server's CPU went during a run, printed under its line, by thread name (the kernel keeps 15 characters of it), per push it delivered. */
+    static String threads(String server, Map<String, long[]> before, Map<String, long[]> after, long pushes) {
+        var byName = new TreeMap<String, long[]>();
         after.forEach((key, now) -> {
             long[] then = before.getOrDefault(key, new long[2]);
             long[] sum = byName.computeIfAbsent(key.substring(key.indexOf(' ') + 1), name -> new long[2]);
             sum[0] += now[0] - then[0];
             sum[1] += now[1] - then[1];
         });
-        var line = new StringBuilder("  server CPU by thread (µs per push, user+system):");
+        if (pushes == 0) {
+            var line = new StringBuilder("    " + server + " delivered nothing; its CPU by thread (ms, user+system):");
+            byName.entrySet().stream().filter(e -> e.getValue()[0] + e.getValue()[1] > 0)
+                    .sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1])).limit(8)
+                    .forEach(e -> line.append(String.format(" %s %d+%d;", e.getKey(), e.getValue()[0] * 1000 / TICKS_PER_SECOND,
+                            e.getValue()[1] * 1000 / TICKS_PER_SECOND)));
+            return line.toString();
+        }
+        var line = new StringBuilder("    " + server + " CPU by thread (µs per push it delivered, user+system):");
         byName.entrySet().stream().filter(e -> e.getValue()[0] + e.getValue()[1] > 0)
                 .sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1])).limit(8)
                 .forEach(e -> line.append(String.format(" %s %.0f+%.0f;", e.getKey(), e.getValue()[0] * 1e6 / TICKS_PER_SECOND / pushes,
                         e.getValue()[1] * 1e6 / TICKS_PER_SECOND / pushes)));
-        System.out.println(line);
+        return line.toString();
     }
 
     static String vmHwm(long pid) throws IOException {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(line -> line.startsWith("VmHWM"))
                 .map(line -> line.replaceAll("\\s+", " ").replace("VmHWM: ", "")).findFirst().orElse("?");
+    }
+
+    /** One section of INFO as field -> value. */
+    static Map<String, String> info(String section) {
+        var fields = new HashMap<String, String>();
+        for (String line : TestRedis.client().info(section).split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#")) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return fields;
+    }
+
+    static long usedMemory() {
+        return Long.parseLong(info("memory").get("used_memory"));
+    }
+
+    /** Calls per command so far (INFO commandstats: cmdstat_<name>:calls=..., commands run inside scripts included). */
+    static Map<String, Long> commandStats() {
+        var calls = new HashMap<String, Long>();
+        info("commandstats").forEach((field, value) -> {
+            if (field.startsWith("cmdstat_")) {
+                var matcher = Pattern.compile("(?:^|,)calls=(\\d+)").matcher(value);
+                if (matcher.find()) {
+                    calls.put(field.substring("cmdstat_".length()), Long.parseLong(matcher.group(1)));
+                }
+            }
+        });
+        return calls;
+    }
+
+    /** Redis memory per subscription: the INFO delta of the fill, and MEMORY USAGE of records (a sample) and indexes. */
+    static void printMemory(String prefix, int n, long infoDelta) {
+        var redis = TestRedis.client();
+        var sample = redis.zrange(prefix + "subscriptions", 0, 99);
+        double record = sample.stream().mapToLong(id -> redis.memoryUsage(prefix + "subscription:" + id)).average().orElse(0);
+        // SAMPLES 0: every element, not an estimate from five
+        long byEndpoint = redis.memoryUsage(prefix + "subscriptions:by-endpoint", 0);
+        long ids = redis.memoryUsage(prefix + "subscriptions", 0);
+        System.out.printf("Redis memory per subscription: ~%,.0f bytes (INFO used_memory delta over the fill; the Redis is shared), "
+                        + "record %,.0f + indexes %,.0f bytes (MEMORY USAGE: record averaged over %d, by-endpoint %,d + id sorted set %,d bytes / N)%n",
+                infoDelta / (double) n, record, (byEndpoint + ids) / (double) n, sample.size(), byEndpoint, ids);
     }
 
     /** N subscriptions in the README's Redis layout, all to the stub and sharing one key pair. */
@@ -216,7 +409,7 @@ public final class FanOutBenchmark {
                     record.put("endpoint", hash);
                     pipeline.hset(prefix + "subscription:" + id, record);
                     pipeline.hset(prefix + "subscriptions:by-endpoint", hash, id);
-                    pipeline.sadd(prefix + "subscriptions", id);
+                    pipeline.zadd(prefix + "subscriptions", 0, id);
                 }
                 pipeline.sync();
             }
