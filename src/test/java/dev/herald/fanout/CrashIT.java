@@ -51,7 +51,7 @@ class CrashIT {
         var settings = Cluster.settings(redis.url(), prefix);
         settings.put("herald.delivery.batch-size", String.valueOf(BATCH));
         settings.put("herald.delivery.prefetch", String.valueOf(PREFETCH));
-        settings.put("herald.delivery.max-in-flight", "8");
+        settings.put("herald.delivery.max-in-flight", "16");
         settings.put("herald.delivery.claim-idle", claimIdle);
         return settings;
     }
@@ -73,7 +73,7 @@ class CrashIT {
     @Test
     void killingTheInstanceThatAcceptedABroadcastLosesNothingAndTheOtherEndsItExactly() throws Exception {
         cluster = Cluster.start(settings("PT3S"), "a", "b");
-        var names = fixture.subscribe("k", 2000, Duration.ofMillis(100));
+        var names = fixture.subscribe("k", 2000, Duration.ofMillis(50));
 
         String job = broadcast("a", "Killed midway");
         awaitDeliveries(300);
@@ -91,7 +91,7 @@ class CrashIT {
     void aGracefulStopHandsItsWorkOverAndTheOtherInstanceFinishesWithoutWaitingForClaimIdle() throws Exception {
         // claim-idle far beyond the wait below: only the hand-over can let b finish in time
         cluster = Cluster.start(settings("PT10M"), "a", "b");
-        var names = fixture.subscribe("g", 2000, Duration.ofMillis(100));
+        var names = fixture.subscribe("g", 2000, Duration.ofMillis(50));
 
         String job = broadcast("a", "Stopped midway");
         awaitDeliveries(300);

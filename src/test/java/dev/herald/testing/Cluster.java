@@ -83,7 +83,9 @@ public final class Cluster implements AutoCloseable {
         settings.putAll(own.get(name));
         settings.put("herald.instance.name", name);
         try {
-            return MicroProcess.start(settings, MicroProcess.freePort(), START, List.of("-Xmx384m"));
+            // quick to start on two cores: C1 only and the serial collector (these tests measure no speed)
+            return MicroProcess.start(settings, MicroProcess.freePort(), START,
+                    List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -7,7 +7,6 @@ import dev.herald.push.control.Dispatcher;
 import dev.herald.push.entity.Message;
 import dev.herald.push.entity.Push;
 import dev.herald.push.entity.Settled;
-import dev.herald.subscriptions.control.SubscriptionStore;
 import dev.herald.subscriptions.entity.Subscription;
 import java.util.HashSet;
 import java.util.List;
@@ -39,10 +38,12 @@ final class BatchRun {
         this.unit = unit;
     }
 
-    /** Dispatches every item (or hands it back when stopping) and returns once none is in flight, or a stop's deadline passed. */
-    void deliver(Message message, SubscriptionStore store, Dispatcher dispatcher) throws InterruptedException {
+    /**
+     * Dispatches every item (records: each item's stored JSON, null when gone), or hands it back when
+     * stopping, and returns once none is in flight, or a stop's deadline passed.
+     */
+    void deliver(Message message, List<String> records, Dispatcher dispatcher) throws InterruptedException {
         var items = unit.items();
-        List<String> records = store.load(items.stream().map(Item::id).toList());
         long now = System.currentTimeMillis();
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);

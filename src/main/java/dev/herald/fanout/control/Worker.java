@@ -248,13 +248,14 @@ public class Worker {
     void runBatch(BatchRun run, Semaphore room) {
         Unit unit = run.unit;
         try {
-            Optional<Message> message = message(unit.jobId());
+            Optional<Message> message = whileRedisAnswers(run, () -> message(unit.jobId()));
             if (message.isEmpty()) {
                 // the job's record is gone: the settle script only acks and deletes the entry
                 settleUntilWritten(unit, run.tally, run);
                 return;
             }
-            run.deliver(message.get(), store, dispatcher);
+            var records = whileRedisAnswers(run, () -> store.load(unit.items().stream().map(Unit.Item::id).toList()));
+            run.deliver(message.get(), records, dispatcher);
             if (!run.lost) {
                 settleUntilWritten(unit, run.tally, run);
             }
@@ -266,6 +267,23 @@ public class Worker {
         } finally {
             held.remove(unit.entryId());
             room.release();
+        }
+    }
+
+    /** Runs a read for a batch, trying again while Redis is away, unless the batch is stopped or lost meanwhile. */
+    <T> T whileRedisAnswers(BatchRun run, java.util.function.Supplier<T> read) throws InterruptedException {
+        var backoff = new Pause();
+        while (true) {
+            try {
+                T result = read.get();
+                backoff.reset();
+                return result;
+            } catch (JedisException e) {
+                if (run.lost || run.stopping) {
+                    throw e;
+                }
+                backoff.failedAndWait("reading batch " + run.unit.entryId(), e);
+            }
         }
     }
 
@@ -289,7 +307,7 @@ public class Worker {
                     LOG.fine(() -> "batch " + unit.entryId() + " was finished by another consumer; this tally is dropped");
                 } else if (open == 0) {
                     watch.finished(unit.jobId());
-                    LOG.info(() -> jobs.report(unit.jobId()).map(r -> "notification " + r.id() + " done: " + r.toJson()).orElse(""));
+                    ignoreFailure(() -> jobs.report(unit.jobId()).ifPresent(r -> LOG.info(() -> "notification " + r.id() + " done: " + r.toJson())));
                 }
                 if (tally.laterCount() > 0) {
                     dueSoon(tally.later.keySet().iterator().next());
