@@ -152,4 +152,31 @@ class CrashIT {
                 .mapToInt(entry -> entry.getFields().get("ids").split(" ").length).sum();
         assertThat(deadIds).as("the dead-lettered batches' subscriptions are the failed ones").isEqualTo(report.getInt("failed"));
     }
+
+    @Test
+    void aSendToListedSubscriptionsIsDeliveredWhileABroadcastIsStuckInEveryBulkPlace() throws Exception {
+        var settings = settings("PT30S");
+        settings.put("herald.delivery.batch-size", "10");
+        settings.put("herald.delivery.max-in-flight", "64");
+        cluster = Cluster.start(settings, "a");
+        var crowd = fixture.subscribe("crowd", 100, Duration.ZERO);
+        crowd.forEach(name -> stub.respond(name, PushServiceStub.Behaviour.held()));
+        try (var other = PushServiceStub.start(null); var users = new Fixture(redis.url(), prefix, other)) {
+            var user = users.subscribe("user", 1, Duration.ZERO);
+            String broadcast = broadcast("a", "Everyone");
+            // a batch has 10 ids, at most one of them not held: 18 held pushes fill both bulk places (prefetch 2)
+            assertThat(stub.awaitHeld(2 * 9, Duration.ofMinutes(1))).isTrue();
+
+            var listed = Fixture.notify(cluster.api("a"), "{\"title\":\"Just you\",\"subscriptions\":[\"" + users.id(user.get(0))
+                    + "\"]}", Map.of("Prefer", "wait=30"));
+
+            assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+            assertThat(listed.json().getInt("sent")).isEqualTo(1);
+            assertThat(other.deliveries(user.get(0))).extracting(PushServiceStub.Delivery::payload)
+                    .anySatisfy(payload -> assertThat(payload).contains("Just you"));
+            assertThat(cluster.api("a").get("api/notifications/" + broadcast).json().getString("state")).isEqualTo("running");
+            stub.release();
+            Fixture.awaitDone(cluster.api("a"), broadcast, Duration.ofMinutes(2));
+        }
+    }
 }

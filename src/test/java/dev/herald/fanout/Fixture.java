@@ -27,6 +27,7 @@ final class Fixture implements AutoCloseable {
     final Redis redis;
     final SubscriptionStore store;
     final String prefix;
+    final List<String> created = new ArrayList<>();
 
     Fixture(String redisUrl, String prefix, PushServiceStub stub) {
         this.stub = stub;
@@ -40,7 +41,8 @@ final class Fixture implements AutoCloseable {
         var names = IntStream.range(0, count).mapToObj(i -> base + "-" + i).toList();
         for (String name : names) {
             var subscriber = stub.subscriber(name);
-            store.upsert(new Subscription(subscriber.endpoint(), null, new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret())));
+            created.add(store.upsert(new Subscription(subscriber.endpoint(), null,
+                    new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret()))).id());
             if (!latency.isZero()) {
                 stub.respond(name, PushServiceStub.Behaviour.delay(latency));
             }
@@ -120,9 +122,13 @@ final class Fixture implements AutoCloseable {
         return redis.client().zcard(prefix + "subscriptions");
     }
 
-    /** The test's own Redis process goes with its temporary folder: nothing to delete key by key. */
+    /** Deletes the subscriptions this fixture made (the Redis itself is the test's own and goes with its folder). */
     @Override
     public void close() {
-        Redises.close(redis);
+        try {
+            created.forEach(store::delete);
+        } finally {
+            Redises.close(redis);
+        }
     }
 }

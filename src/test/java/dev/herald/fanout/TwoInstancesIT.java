@@ -22,6 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 class TwoInstancesIT {
 
     static final String PREFIX = "herald-two-" + UUID.randomUUID() + ":";
+    /** Short, so that a lease that was not renewed would run out during a test. */
+    static final Duration CLAIM_IDLE = Duration.ofSeconds(2);
     RedisProcess redis;
     PushServiceStub stub;
     Cluster cluster;
@@ -34,6 +36,7 @@ class TwoInstancesIT {
         var settings = Cluster.settings(redis.url(), PREFIX);
         settings.put("herald.delivery.batch-size", "100");
         settings.put("herald.delivery.max-in-flight", "16");
+        settings.put("herald.delivery.claim-idle", CLAIM_IDLE.toString());
         cluster = Cluster.start(settings, "a", "b");
         fixture = new Fixture(redis.url(), PREFIX, stub);
     }
@@ -59,11 +62,12 @@ class TwoInstancesIT {
         var names = fixture.subscribe("share", 2000, Duration.ofMillis(20));
         long everyone = fixture.subscriptions();
 
-        var reply = Fixture.notify(cluster.api("a"), "{\"title\":\"Shared\",\"body\":\"by two\"}", Map.of());
+        var reply = Fixture.notify(cluster.api("a"), "{\"title\":\"Shared\",\"body\":\"by two\"}", Map.of("Prefer", "wait=60"));
 
-        assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+        assertThat(reply.status()).as("a sees the job done though b delivered half of it: " + reply.body()).isEqualTo(200);
         String job = reply.json().getString("id");
-        var report = Fixture.awaitDone(cluster.api("b"), job, Duration.ofMinutes(3));
+        var report = cluster.api("b").get("api/notifications/" + job).json();
+        assertThat(report).as("the same report on either instance").isEqualTo(reply.json());
         Fixture.assertExact(report, (int) everyone, (int) everyone);
         var counts = fixture.assertEveryoneGot(names, "{\"title\":\"Shared\",\"body\":\"by two\",\"tag\":\"" + job + "\"}");
         assertThat(Fixture.extra(counts)).as("no crash, no duplicates").isZero();
@@ -74,32 +78,65 @@ class TwoInstancesIT {
     }
 
     @Test
-    void theSameIdempotencyKeyOnEitherInstanceMakesOneJobAndAnotherBodyIs422() throws Exception {
-        var names = fixture.subscribe("idem", 3, Duration.ZERO);
-        String body = "{\"title\":\"Once\",\"subscriptions\":[\"" + fixture.id(names.get(0)) + "\",\"" + fixture.id(names.get(1))
-                + "\",\"" + fixture.id(names.get(2)) + "\"]}";
-        var key = Map.of("Idempotency-Key", "\"order-4711-shipped\"");
+    void theSameIdempotencyKeyOnEitherInstanceMakesOneJobAlsoWhileItRunsAndAnotherBodyIs422() throws Exception {
+        // its own stub (the gate is the stub's); its subscribers are deleted at the end, before another test broadcasts
+        try (var held = PushServiceStub.start(null); var own = new Fixture(redis.url(), PREFIX, held)) {
+            var names = own.subscribe("idem", 3, Duration.ZERO);
+            names.forEach(name -> held.respond(name, PushServiceStub.Behaviour.held()));
+            String body = "{\"title\":\"Once\",\"subscriptions\":[\"" + own.id(names.get(0)) + "\",\"" + own.id(names.get(1))
+                    + "\",\"" + own.id(names.get(2)) + "\"]}";
+            var key = Map.of("Idempotency-Key", "\"order-4711-shipped\"");
 
-        var first = Fixture.notify(cluster.api("a"), body, key);
-        var again = Fixture.notify(cluster.api("b"), body, key);
-        var other = Fixture.notify(cluster.api("b"), body.replace("Once", "Twice"), key);
+            var first = Fixture.notify(cluster.api("a"), body, key);
+            assertThat(held.awaitHeld(3, Duration.ofMinutes(1))).as("the job is running: its pushes are held").isTrue();
+            var again = Fixture.notify(cluster.api("b"), body, key);
+            var other = Fixture.notify(cluster.api("b"), body.replace("Once", "Twice"), key);
 
-        assertThat(first.status()).as(first.body()).isEqualTo(202);
-        String job = first.json().getString("id");
-        assertThat(again.status()).isEqualTo(202);
-        assertThat(again.json().getString("id")).isEqualTo(job);
-        assertThat(again.header("Location")).isEqualTo(first.header("Location").replace(cluster.get("a").uri("/").toString(),
-                cluster.get("b").uri("/").toString()));
-        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
-        assertThat(other.status()).isEqualTo(422);
-        assertThat(other.contentType()).startsWith("application/problem+json");
-        assertThat(other.json().getString("detail")).contains("Idempotency-Key").contains("different request body");
-        var report = Fixture.awaitDone(cluster.api("a"), job, Duration.ofMinutes(1));
-        Fixture.assertExact(report, 3, 3);
-        var counts = fixture.assertEveryoneGot(names, "{\"title\":\"Once\",\"tag\":\"" + job + "\"}");
-        assertThat(counts).containsOnly(1);
-        for (String name : names) {
-            assertThat(stub.deliveries(name)).noneMatch(delivery -> delivery.payload().contains("Twice"));
+            assertThat(first.status()).as(first.body()).isEqualTo(202);
+            String job = first.json().getString("id");
+            assertThat(again.status()).isEqualTo(202);
+            assertThat(again.json().getString("id")).isEqualTo(job);
+            assertThat(again.header("Location")).endsWith("/api/notifications/" + job);
+            assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+            assertThat(cluster.api("b").get("api/notifications/" + job).json().getString("state")).isEqualTo("running");
+            assertThat(other.status()).isEqualTo(422);
+            assertThat(other.contentType()).startsWith("application/problem+json");
+            assertThat(other.json().getString("detail")).contains("Idempotency-Key").contains("different request body");
+            held.release();
+            var report = Fixture.awaitDone(cluster.api("a"), job, Duration.ofMinutes(1));
+            Fixture.assertExact(report, 3, 3);
+            var counts = own.assertEveryoneGot(names, "{\"title\":\"Once\",\"tag\":\"" + job + "\"}");
+            assertThat(counts).containsOnly(1);
+            for (String name : names) {
+                assertThat(held.deliveries(name)).noneMatch(delivery -> delivery.payload().contains("Twice"));
+            }
+        }
+    }
+
+    @Test
+    void aBatchSlowerThanClaimIdleKeepsItsLeaseAndIsNotSentTwice() throws Exception {
+        try (var held = PushServiceStub.start(null); var own = new Fixture(redis.url(), PREFIX, held)) {
+            var names = own.subscribe("slow", 2, Duration.ZERO);
+            names.forEach(name -> held.respond(name, PushServiceStub.Behaviour.held()));
+            var reply = Fixture.notify(cluster.api("a"), "{\"title\":\"Slow\",\"subscriptions\":[\"" + own.id(names.get(0)) + "\",\""
+                    + own.id(names.get(1)) + "\"]}", Map.of());
+            assertThat(held.awaitHeld(2, Duration.ofMinutes(1))).isTrue();
+
+            // the lease is the subject: let three claim-idle periods pass with the batch held (renewed every third of one)
+            Thread.sleep(CLAIM_IDLE.multipliedBy(3).toMillis());
+
+            var pending = own.redis.client().xpending(PREFIX + "stream:priority", "herald",
+                    new redis.clients.jedis.params.XPendingParams().count(10));
+            assertThat(pending).singleElement().satisfies(entry -> {
+                assertThat(entry.getDeliveredTimes()).as("never taken over").isEqualTo(1);
+                assertThat(entry.getIdleTime()).as("renewed").isLessThan(CLAIM_IDLE.toMillis());
+            });
+            held.release();
+            var report = Fixture.awaitDone(cluster.api("b"), reply.json().getString("id"), Duration.ofMinutes(1));
+            Fixture.assertExact(report, 2, 2);
+            for (String name : names) {
+                assertThat(held.requestCount(name)).as(name + " was sent once").isEqualTo(1);
+            }
         }
     }
 }

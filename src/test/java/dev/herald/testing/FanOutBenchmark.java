@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 import redis.clients.jedis.params.ScanParams;
 
 /**
- * The fan-out benchmark (README "Benchmarks"), a command rather than a test:
+ * The fan-out benchmark (docs/benchmarks.md), a command rather than a test:
  * K Payara Micro servers with the built WAR in child JVMs (bench.instances, default 1, all on the
  * same Redis and prefix, named bench-1..K), a fast push-service stub in this JVM, N generated
  * subscriptions written straight to Redis (one key pair for all), then `runs` notifications to
@@ -35,7 +35,9 @@ import redis.clients.jedis.params.ScanParams;
  * Redis commands per push (INFO commandstats, an upper bound on a shared Redis) and, after the fill,
  * the Redis memory per subscription (INFO memory delta, and MEMORY USAGE of the real keys).
  * Properties: bench.n, bench.latency (ms), bench.runs, bench.warmup (uncounted runs first, default 0),
- * bench.instances (default 1), bench.xmx, bench.opts (extra server JVM options, for every instance).
+ * bench.instances (default 1), bench.xmx, bench.opts (extra server JVM options, for every instance),
+ * bench.pin (true: once started, instance i and every thread it makes run on CPU i-1 only, as K instances
+ * on K machines would; without it the kernel moves the threads of all JVMs across all CPUs).
  */
 public final class FanOutBenchmark {
 
@@ -121,7 +123,7 @@ public final class FanOutBenchmark {
     }
 
     /** Starts the K servers at once (they boot in parallel) and returns when every one serves the app. */
-    static List<Instance> startAll(String prefix, int count, String xmx, String opts) throws IOException {
+    static List<Instance> startAll(String prefix, int count, String xmx, String opts) throws IOException, InterruptedException {
         var started = new ArrayList<Instance>();
         var ports = new HashSet<Integer>();
         try {
@@ -155,10 +157,27 @@ public final class FanOutBenchmark {
             }
             System.out.println("servers: " + started.stream().map(s -> s.name() + " pid " + s.pid() + " port " + s.micro().port
                     + " log " + s.micro().log).collect(Collectors.joining("; ")));
+            if (Boolean.getBoolean("bench.pin")) {
+                pin(started);
+            }
             return started;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             started.forEach(server -> server.micro().close());
             throw e;
+        }
+    }
+
+    /** taskset -a: every thread of instance i (and those it starts later inherit it) on CPU i-1, modulo the CPUs. */
+    static void pin(List<Instance> servers) throws IOException, InterruptedException {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < servers.size(); i++) {
+            int cpu = i % cpus;
+            var taskset = new ProcessBuilder("taskset", "-acp", String.valueOf(cpu), String.valueOf(servers.get(i).pid()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (taskset.waitFor() != 0) {
+                throw new IllegalStateException("taskset could not pin " + servers.get(i).name() + " (bench.pin needs Linux and taskset)");
+            }
+            System.out.println("pinned " + servers.get(i).name() + " to CPU " + cpu);
         }
     }
 
@@ -392,7 +411,7 @@ public final class FanOutBenchmark {
                 infoDelta / (double) n, record, (byEndpoint + ids) / (double) n, sample.size(), byEndpoint, ids);
     }
 
-    /** N subscriptions in the README's Redis layout, all to the stub and sharing one key pair. */
+    /** N subscriptions in Herald's Redis layout (docs/internals.md), all to the stub and sharing one key pair. */
     static void fill(String prefix, int n, PushServiceStub stub) throws Exception {
         long start = System.nanoTime();
         var keys = TestSubscriber.create("");

@@ -67,12 +67,18 @@ public final class PushServiceStub implements AutoCloseable {
         final Integer retryAfterSeconds;
         final Duration delay;
         final boolean hang;
+        final boolean held;
 
         private Behaviour(int status, Integer retryAfterSeconds, Duration delay, boolean hang) {
+            this(status, retryAfterSeconds, delay, hang, false);
+        }
+
+        private Behaviour(int status, Integer retryAfterSeconds, Duration delay, boolean hang, boolean held) {
             this.status = status;
             this.retryAfterSeconds = retryAfterSeconds;
             this.delay = delay;
             this.hang = hang;
+            this.held = held;
         }
 
         public static Behaviour status(int status) {
@@ -93,9 +99,14 @@ public final class PushServiceStub implements AutoCloseable {
             return new Behaviour(0, null, Duration.ZERO, true);
         }
 
+        /** Holds the request until the test calls release(), then accepts (201); after that, accepts at once. */
+        public static Behaviour held() {
+            return new Behaviour(201, null, Duration.ZERO, false, true);
+        }
+
         @Override
         public String toString() {
-            return hang ? "timeout" : "status " + status + (delay.isZero() ? "" : " after " + delay);
+            return hang ? "timeout" : held ? "held" : "status " + status + (delay.isZero() ? "" : " after " + delay);
         }
     }
 
@@ -120,6 +131,9 @@ public final class PushServiceStub implements AutoCloseable {
     final List<Rejection> rejections = new CopyOnWriteArrayList<>();
     /** Accepted deliveries so far; its monitor is notified on each. */
     final int[] delivered = new int[1];
+    /** Requests that reached a held() behaviour; they wait for the gate. */
+    final int[] holding = new int[1];
+    final CountDownLatch gate = new CountDownLatch(1);
 
     private PushServiceStub(String expectedServerKey, boolean fast, Duration latency) throws IOException {
         this.expectedServerKey = expectedServerKey;
@@ -219,6 +233,26 @@ public final class PushServiceStub implements AutoCloseable {
         }
     }
 
+    /** Waits until at least count requests are being held (behaviour held()); false at the timeout. */
+    public boolean awaitHeld(int count, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (holding) {
+            while (holding[0] < count) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(holding, left);
+            }
+            return true;
+        }
+    }
+
+    /** Lets every held request (and every later one) through. */
+    public void release() {
+        gate.countDown();
+    }
+
     public List<Rejection> rejections() {
         return List.copyOf(rejections);
     }
@@ -232,6 +266,7 @@ public final class PushServiceStub implements AutoCloseable {
     @Override
     public void close() {
         closed.countDown();
+        gate.countDown();
         server.stop(0);
         executor.shutdownNow();
     }
@@ -264,6 +299,13 @@ public final class PushServiceStub implements AutoCloseable {
                 return;
             }
             Behaviour behaviour = next(name);
+            if (behaviour.held) {
+                synchronized (holding) {
+                    holding[0]++;
+                    holding.notifyAll();
+                }
+                gate.await(10, TimeUnit.MINUTES);
+            }
             if (behaviour.hang) {
                 closed.await(10, TimeUnit.MINUTES);
                 return;

@@ -48,6 +48,8 @@ public class Worker {
     /** How long a read waits for new work: well below the Redis client's socket timeout (herald.redis.timeout). */
     static final Duration BLOCK = Duration.ofSeconds(2);
     static final Duration UPKEEP_TICK = Duration.ofSeconds(1);
+    /** How often an instance looks at an empty delayed set: what it puts there itself it moves on time anyway (dueSoon). */
+    static final Duration EMPTY_DELAYED_POLL = Duration.ofSeconds(5);
     static final Duration FORGET_EVERY = Duration.ofMinutes(1);
     static final int MESSAGES_CACHED = 256;
 
@@ -337,7 +339,8 @@ public class Worker {
                 now = System.nanoTime();
                 if (now - moveDueAt >= 0) {
                     var moved = delayed.moveDue();
-                    Duration next = moved.nextDueIn() == null || moved.nextDueIn().compareTo(UPKEEP_TICK) > 0 ? UPKEEP_TICK : moved.nextDueIn();
+                    Duration next = moved.nextDueIn() == null ? EMPTY_DELAYED_POLL
+                            : moved.nextDueIn().compareTo(UPKEEP_TICK) > 0 ? UPKEEP_TICK : moved.nextDueIn();
                     moveDueAt = now + Math.max(TimeUnit.MILLISECONDS.toNanos(5), next.toNanos());
                 }
                 if (now - renewAt >= 0) {

@@ -1,7 +1,7 @@
 package dev.herald.platform.control;
 
 /**
- * The one home of Herald's Redis key names (README "Redis layout"); every key also carries the
+ * The one home of Herald's Redis key names (docs/internals.md "Redis layout"); every key also carries the
  * deployment's prefix (Redis.key). Components name their keys through these, never by spelling them.
  */
 public final class Keys {

@@ -306,6 +306,20 @@ class NotifyIT {
     }
 
     @Test
+    void aMalformedIdempotencyKeyIs400AndStartsNoJob() {
+        var before = TestRedis.client().keys(P + "notification:*").size();
+        var request = api.request("api/notify").header("Content-Type", "application/json").header("Idempotency-Key", "x".repeat(256))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"t\"}"));
+
+        var reply = api.send(request.build());
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().getString("detail")).contains("Idempotency-Key");
+        assertThat(TestRedis.client().keys(P + "notification:*")).hasSize(before);
+    }
+
+    @Test
     void reportOfUnknownJobIs404AndOfMalformedIdIs400() {
         assertThat(api.get("api/notifications/" + UUID.randomUUID()).status()).isEqualTo(404);
         var malformed = api.get("api/notifications/not-a-job");
