@@ -37,7 +37,9 @@ public class RedisRequirements {
             return;
         }
         check(version);
-        warnings().forEach(LOG::warning);
+        for (String warning : warnings()) {
+            LOG.warning(warning);
+        }
     }
 
     static String version(String info) {
