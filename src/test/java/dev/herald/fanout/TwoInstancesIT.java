@@ -100,6 +100,7 @@ class TwoInstancesIT {
             assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
             assertThat(cluster.api("b").get("api/notifications/" + job).json().getString("state")).isEqualTo("running");
             assertThat(other.status()).isEqualTo(422);
+            assertThat(other.json().getString("title")).isEqualTo("Unprocessable Content");
             assertThat(other.contentType()).startsWith("application/problem+json");
             assertThat(other.json().getString("detail")).contains("Idempotency-Key").contains("different request body");
             held.release();

@@ -62,12 +62,18 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
 
     public static Response.ResponseBuilder problem(int status, String detail) {
-        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String title = title(status);
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("type", "about:blank")
-                .add("title", type == null ? "HTTP " + status : type.getReasonPhrase())
+                .add("title", title)
                 .add("status", status)
                 .add("detail", detail);
-        return Response.status(status).type(PROBLEM_JSON).entity(body.build().toString());
+        return Response.status(status, title).type(PROBLEM_JSON).entity(body.build().toString());
+    }
+
+    /** The status's reason phrase (RFC 9110); JAX-RS 3.1's Status has no 422. */
+    static String title(int status) {
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        return type != null ? type.getReasonPhrase() : status == 422 ? "Unprocessable Content" : "HTTP " + status;
     }
 }
