@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.interceptor.Interceptor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +49,30 @@ class DeploymentCreationTest {
                         + "@Observes @Initialized(ApplicationScoped.class) parameter (on TomEE such a bean first made "
                         + "on a managed thread gets no settings)")
                 .isEmpty();
+    }
+
+    @Test
+    void theBeanThatStartsThreadsAtDeploymentObservesAfterEveryOtherBean() throws Exception {
+        // its threads must find the other beans already made on the deploying thread (TomEE 9)
+        assertThat(observerPriority(dev.herald.fanout.control.Worker.class)).isGreaterThanOrEqualTo(Interceptor.Priority.LIBRARY_AFTER);
+        var earlier = new java.util.ArrayList<String>();
+        for (Class<?> bean : beans()) {
+            if (bean != dev.herald.fanout.control.Worker.class && createdAtDeployment(bean)
+                    && observerPriority(bean) >= Interceptor.Priority.LIBRARY_AFTER) {
+                earlier.add(bean.getName());
+            }
+        }
+        assertThat(earlier).as("beans observing as late as the Worker, so maybe after it").isEmpty();
+    }
+
+    /** The priority of a bean's @Initialized(ApplicationScoped) observer; CDI's default is APPLICATION + 500. */
+    static int observerPriority(Class<?> type) {
+        return hierarchy(type).flatMap(t -> java.util.Arrays.stream(t.getDeclaredMethods()))
+                .flatMap(method -> java.util.Arrays.stream(method.getParameterAnnotations()))
+                .filter(DeploymentCreationTest::observesApplicationScopedInitialized)
+                .mapToInt(parameter -> java.util.Arrays.stream(parameter).filter(a -> a instanceof jakarta.annotation.Priority)
+                        .mapToInt(a -> ((jakarta.annotation.Priority) a).value()).findFirst().orElse(Interceptor.Priority.APPLICATION + 500))
+                .max().orElse(Interceptor.Priority.APPLICATION + 500);
     }
 
     @Test

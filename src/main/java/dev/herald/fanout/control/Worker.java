@@ -6,6 +6,7 @@ import dev.herald.push.control.Dispatcher;
 import dev.herald.push.entity.Message;
 import dev.herald.subscriptions.control.SubscriptionStore;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -112,8 +114,13 @@ public class Worker {
         }
     });
 
-    /** Starts at deployment (and so is created there: TomEE; DeploymentCreationTest). */
-    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+    /**
+     * Starts at deployment, after every other bean's deployment observer (a later priority): the threads
+     * started here must find the beans they use already made on the deploying thread. On TomEE 9 a bean
+     * first made on one of these threads gets none of the application's configuration (seen: the Redis
+     * bean with a pool of 0 connections, when this observer happened to run first).
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) @Initialized(ApplicationScoped.class) Object ignored) {
         name = InstanceName.of(configuredName);
         for (Lane lane : Lane.values()) {
             capacity.put(lane, new Semaphore(Math.max(1, prefetch)));
