@@ -38,11 +38,16 @@ final class Fixture implements AutoCloseable {
 
     /** count subscribers named base-0 ... base-(count-1), each answering after latency; returns the names. */
     List<String> subscribe(String base, int count, Duration latency) {
+        return subscribe(base, count, latency, null);
+    }
+
+    /** The same, each subscription with this time zone as its page reported it (null: none). */
+    List<String> subscribe(String base, int count, Duration latency, String timezone) {
         var names = IntStream.range(0, count).mapToObj(i -> base + "-" + i).toList();
         for (String name : names) {
             var subscriber = stub.subscriber(name);
             created.add(store.upsert(new Subscription(subscriber.endpoint(), null,
-                    new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret()))).id());
+                    new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret()), timezone)).id());
             if (!latency.isZero()) {
                 stub.respond(name, PushServiceStub.Behaviour.delay(latency));
             }

@@ -202,6 +202,11 @@ public final class PushServiceStub implements AutoCloseable {
         return List.copyOf(deliveries.getOrDefault(name, List.of()));
     }
 
+    /** Every delivery so far, of all names. */
+    public List<Delivery> allDeliveries() {
+        return deliveries.values().stream().flatMap(list -> List.copyOf(list).stream()).toList();
+    }
+
     /** Polls until at least count deliveries arrived for name or the timeout passed; returns what arrived. */
     public List<Delivery> awaitDeliveries(String name, int count, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();

@@ -1,17 +1,20 @@
 package dev.herald.fanout.control;
 
+import dev.herald.fanout.entity.JobSpec;
 import dev.herald.fanout.entity.Lane;
 import dev.herald.fanout.entity.Unit;
 import dev.herald.fanout.entity.Unit.Item;
 import dev.herald.push.control.Dispatcher;
-import dev.herald.push.entity.Message;
 import dev.herald.push.entity.Push;
 import dev.herald.push.entity.Settled;
 import dev.herald.subscriptions.entity.Subscription;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -38,13 +41,21 @@ final class BatchRun {
         this.unit = unit;
     }
 
+    /** What a run needs besides its batch: Herald's clock when it began, the throttle, the default zone, and cancels. */
+    record Context(long clockMillis, long clockNanos, Throttle throttle, ZoneId defaultZone, BooleanSupplier cancelled) {
+    }
+
     /**
-     * Dispatches every item (records: each item's stored JSON, null when gone), or hands it back when
-     * stopping, and returns once none is in flight, or a stop's deadline passed.
+     * Dispatches every item that is due (records: each item's stored JSON, null when gone), or hands it
+     * back when stopping; an item of a local-time job whose hour has not come waits for it, and a
+     * throttled job's pushes wait for their slots (without holding an in-flight permit). Returns once
+     * none is in flight, or a stop's deadline passed. After a cancel nothing more is dispatched.
      */
-    void deliver(Message message, List<String> records, Dispatcher dispatcher) throws InterruptedException {
+    void deliver(JobSpec spec, List<String> records, Dispatcher dispatcher, Context context) throws InterruptedException {
         var items = unit.items();
         long now = System.currentTimeMillis();
+        var due = new ArrayList<Integer>();
+        var subscriptions = new ArrayList<Subscription>();
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
             if (lost) {
@@ -76,13 +87,74 @@ final class BatchRun {
                 tally.removed(item.id());
                 continue;
             }
+            if (spec.localTime() != null) {
+                long at = LocalTimes.due(spec.created(), subscription.zone().orElse(context.defaultZone()), spec.localTime());
+                if (at > context.clockMillis()) {
+                    tally.waitUntil(item, at);
+                    continue;
+                }
+            }
+            due.add(i);
+            subscriptions.add(subscription);
+        }
+        Throttle.Reservation slots = null;
+        if (spec.throttled() && !due.isEmpty()) {
+            slots = unit.reserved() ? Throttle.Reservation.of(unit, spec.throttlePerMinute())
+                    : context.throttle().reserve(unit.jobId(), spec.throttlePerMinute(), due.size());
+        }
+        for (int k = 0; k < due.size(); k++) {
+            Item item = items.get(due.get(k));
+            if (lost) {
+                return;
+            }
+            if (context.cancelled().getAsBoolean()) {
+                // cancelled: the rest is never sent, and not counted
+                break;
+            }
+            if (slots != null) {
+                int slot = unit.reserved() ? due.get(k) : k;
+                if (!unit.reserved() && slot >= slots.granted()) {
+                    // no slot within the horizon: it waits in the delayed set for the next free one, holding nothing
+                    tally.later(item, java.time.Duration.ofMillis(Math.max(1, slots.nextFree() - slots.cut())));
+                    continue;
+                }
+                long waitMillis = slots.slot(slot) - context.clockMillis();
+                if (waitMillis > 0 && !awaitSlot(context.clockNanos() + TimeUnit.MILLISECONDS.toNanos(waitMillis), context)) {
+                    if (lost) {
+                        return;
+                    }
+                    if (stopping) {
+                        tally.now(item);
+                        continue;
+                    }
+                    break;
+                }
+            }
+            if (stopping) {
+                tally.now(item);
+                continue;
+            }
             synchronized (this) {
                 inFlight.add(item);
             }
-            dispatcher.dispatch(new Push(unit.jobId(), item.id(), subscription, message, item.retries(), unit.lane() == Lane.PRIORITY),
-                    settled -> settled(item, settled));
+            dispatcher.dispatch(new Push(unit.jobId(), item.id(), subscriptions.get(k), spec.message(), item.retries(),
+                    unit.lane() == Lane.PRIORITY), settled -> settled(item, settled));
         }
         awaitInFlight();
+    }
+
+    /** Waits until the slot's time; false when the run was stopped, lost or cancelled meanwhile. */
+    synchronized boolean awaitSlot(long atNanos, Context context) throws InterruptedException {
+        while (true) {
+            if (lost || stopping || context.cancelled().getAsBoolean()) {
+                return false;
+            }
+            long left = atNanos - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
+        }
     }
 
     synchronized void settled(Item item, Settled settled) {

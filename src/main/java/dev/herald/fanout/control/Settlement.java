@@ -3,6 +3,7 @@ package dev.herald.fanout.control;
 import dev.herald.fanout.entity.Unit;
 import dev.herald.platform.control.Keys;
 import dev.herald.platform.control.Redis;
+import dev.herald.platform.control.RedisClock;
 import dev.herald.platform.control.Script;
 import dev.herald.subscriptions.control.SubscriptionStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,15 +31,15 @@ public class Settlement {
     public static final long NO_JOB = -2;
     static final long DEAD_LETTERS_KEPT = 10_000;
 
-    // close_units(job, failures, delta, ttl): units += delta; at 0 the job is done and its keys start to expire
-    static final String CLOSE_UNITS = """
-            local function close_units(job, failures, delta, ttl)
+    // close_units(job, failures, delta, ttl, index, id, now): units += delta; when a running job has none left it is done
+    // and its keys start to expire. claim_entry: the XACK guard. reserve: the throttle's limiter (Throttle).
+    static final String CLOSE_UNITS = JobStore.JOB_FUNCTIONS + Throttle.RESERVE + """
+            local function close_units(job, failures, delta, ttl, index, id, now)
               local units = redis.call('HINCRBY', job, 'units', delta)
-              if units <= 0 then
-                local now = redis.call('TIME')
-                redis.call('HSET', job, 'state', 'done', 'finished', now[1] * 1000 + math.floor(now[2] / 1000))
-                redis.call('EXPIRE', job, ttl)
-                redis.call('EXPIRE', failures, ttl)
+              if units <= 0 and redis.call('HGET', job, 'state') == 'running' then
+                redis.call('HSET', job, 'state', 'done', 'finished', now)
+                reindex(index, id, redis.call('HGET', job, 'created'), 'running', 'done')
+                expire_job(job, failures, index, id, now, tonumber(ttl))
               end
               return units
             end
@@ -54,14 +55,17 @@ public class Settlement {
             end
             """;
 
-    // KEYS: stream, job, failures, by-endpoint, ids, delayed. ARGV: group, entry, job id, instance, ttl s, record prefix,
-    // sent, removed, failed, missing, settled, ids to queue now, lane, n later groups, (delay ms, ids)*, n reasons,
-    // (reason, count)*, ids to remove...
+    // KEYS: stream, job, failures, by-endpoint, ids, delayed, clock. ARGV: group, entry, job id, instance, ttl s,
+    // record prefix, sent, removed, failed, missing, settled, ids to queue now, lane, index key, change of waiting,
+    // n retry groups, (delay ms, ids)*, n wait groups, (due ms, ids)*, n reasons, (reason, count)*, ids to remove...
+    // A cancelled job's outcomes are counted (they were sent), but nothing of it is queued again.
     static final Script SETTLE = new Script(CLOSE_UNITS + SubscriptionStore.DELETE_FUNCTION + """
             local claimed = claim_entry(KEYS[1], ARGV[1], ARGV[2], KEYS[2])
             if claimed < 0 then
               return claimed
             end
+            local now = now_ms(KEYS[7])
+            local live = redis.call('HGET', KEYS[2], 'state') ~= 'cancelled'
             redis.call('HINCRBY', KEYS[2], 'sent', ARGV[7])
             redis.call('HINCRBY', KEYS[2], 'removed', ARGV[8])
             redis.call('HINCRBY', KEYS[2], 'failed', ARGV[9])
@@ -69,22 +73,31 @@ public class Settlement {
             if tonumber(ARGV[11]) > 0 then
               redis.call('HINCRBY', KEYS[2], 'by:' .. ARGV[4], ARGV[11])
             end
+            if live and ARGV[15] ~= '0' then
+              redis.call('HINCRBY', KEYS[2], 'waiting', ARGV[15])
+            end
             local units = -1
-            if ARGV[12] ~= '' then
+            if live and ARGV[12] ~= '' then
               redis.call('XADD', KEYS[1], '*', 'job', ARGV[3], 'kind', 'batch', 'ids', ARGV[12])
               units = units + 1
             end
-            local i = 15
-            local groups = tonumber(ARGV[14])
-            if groups > 0 then
-              local now = redis.call('TIME')
-              local millis = now[1] * 1000 + math.floor(now[2] / 1000)
-              for g = 1, groups do
-                redis.call('ZADD', KEYS[6], millis + tonumber(ARGV[i]),
+            local i = 17
+            for g = 1, tonumber(ARGV[16]) do
+              if live then
+                redis.call('ZADD', KEYS[6], now + tonumber(ARGV[i]),
                   ARGV[13] .. '|' .. ARGV[3] .. '|' .. ARGV[2] .. '|' .. g .. '|' .. ARGV[i + 1])
                 units = units + 1
-                i = i + 2
               end
+              i = i + 2
+            end
+            local waits = tonumber(ARGV[i])
+            i = i + 1
+            for w = 1, waits do
+              if live then
+                redis.call('ZADD', KEYS[6], ARGV[i], ARGV[13] .. '|' .. ARGV[3] .. '|' .. ARGV[2] .. '|w' .. w .. '|' .. ARGV[i + 1])
+                units = units + 1
+              end
+              i = i + 2
             end
             local reasons = tonumber(ARGV[i])
             i = i + 1
@@ -95,34 +108,59 @@ public class Settlement {
             for r = i, #ARGV do
               delete_subscription(ARGV[6], KEYS[4], KEYS[5], ARGV[r])
             end
-            return close_units(KEYS[2], KEYS[3], units, ARGV[5])
+            return close_units(KEYS[2], KEYS[3], units, ARGV[5], ARGV[14], ARGV[3], now)
             """);
 
-    // KEYS: stream, job, failures, ids. ARGV: group, entry, job id, after, batch size, ttl s.
-    // Cuts the next batch of a broadcast from the sorted id set, and the walk step after it when there may be more.
+    // KEYS: stream, job, failures, ids, delayed, clock. ARGV: group, entry, job id, after, batch size, ttl s, index key, lane.
+    // Cuts the next batch of a broadcast from the sorted id set, and the walk step after it when there may be more. A
+    // throttled job's batch is ceil(rate/60) ids with their slots reserved (tat, cut: Throttle), and the next step waits
+    // in the delayed set until 1 s before the next free slot, so that its batch is ready when the slot comes. A cancelled job's walk stops here.
     static final Script WALK = new Script(CLOSE_UNITS + """
             local claimed = claim_entry(KEYS[1], ARGV[1], ARGV[2], KEYS[2])
             if claimed < 0 then
               return claimed
             end
-            local from = ARGV[4] == '' and '-' or '(' .. ARGV[4]
+            local now = now_ms(KEYS[6])
+            local fields = redis.call('HMGET', KEYS[2], 'state', 'throttle')
+            if fields[1] == 'cancelled' then
+              return close_units(KEYS[2], KEYS[3], -1, ARGV[6], ARGV[7], ARGV[3], now)
+            end
+            local rate = tonumber(fields[2])
             local size = tonumber(ARGV[5])
+            if rate then
+              size = math.min(size, math.ceil(rate / 60))
+            end
+            local from = ARGV[4] == '' and '-' or '(' .. ARGV[4]
             local ids = redis.call('ZRANGEBYLEX', KEYS[4], from, '+', 'LIMIT', 0, size)
             local units = -1
+            local next_free = now
             if #ids > 0 then
-              redis.call('XADD', KEYS[1], '*', 'job', ARGV[3], 'kind', 'batch', 'ids', table.concat(ids, ' '))
+              if rate then
+                local granted, tat
+                granted, tat, next_free = reserve(KEYS[2] .. ':throttle', rate, #ids, now, -1)
+                redis.call('XADD', KEYS[1], '*', 'job', ARGV[3], 'kind', 'batch', 'ids', table.concat(ids, ' '),
+                  'tat', string.format('%.3f', tat), 'cut', now)
+              else
+                redis.call('XADD', KEYS[1], '*', 'job', ARGV[3], 'kind', 'batch', 'ids', table.concat(ids, ' '))
+              end
               redis.call('HINCRBY', KEYS[2], 'total', #ids)
               units = units + 1
             end
             if #ids == size then
-              redis.call('XADD', KEYS[1], '*', 'job', ARGV[3], 'kind', 'walk', 'after', ids[#ids])
+              local due = next_free - 1000
+              if rate and due > now then
+                redis.call('ZADD', KEYS[5], math.floor(due), 'walk|' .. ARGV[8] .. '|' .. ARGV[3] .. '|' .. ids[#ids])
+              else
+                redis.call('XADD', KEYS[1], '*', 'job', ARGV[3], 'kind', 'walk', 'after', ids[#ids])
+              end
               units = units + 1
             end
-            return close_units(KEYS[2], KEYS[3], units, ARGV[6])
+            return close_units(KEYS[2], KEYS[3], units, ARGV[6], ARGV[7], ARGV[3], now)
             """);
 
-    // KEYS: stream, job, failures, dead letters, ids. ARGV: group, entry, job id, reason, kind, ids or after, count of ids,
-    // deliveries, lane, ttl s, kept. Everything the unit stood for counts as failed with the reason, so the job still ends.
+    // KEYS: stream, job, failures, dead letters, ids, clock. ARGV: group, entry, job id, reason, kind, ids or after, count
+    // of ids, deliveries, lane, ttl s, kept, index key, how many of them waited for their local time.
+    // Everything the unit stood for counts as failed with the reason, so the job still ends.
     static final Script DEAD_LETTER = new Script(CLOSE_UNITS + """
             local claimed = claim_entry(KEYS[1], ARGV[1], ARGV[2], KEYS[2])
             if claimed == -1 then
@@ -133,6 +171,7 @@ public class Settlement {
             if claimed == -2 then
               return claimed
             end
+            local now = now_ms(KEYS[6])
             local count = tonumber(ARGV[7])
             if ARGV[5] == 'walk' then
               count = redis.call('ZLEXCOUNT', KEYS[5], ARGV[6] == '' and '-' or '(' .. ARGV[6], '+')
@@ -142,11 +181,17 @@ public class Settlement {
               redis.call('HINCRBY', KEYS[2], 'failed', count)
               redis.call('HINCRBY', KEYS[3], ARGV[4], count)
             end
-            return close_units(KEYS[2], KEYS[3], -1, ARGV[10])
+            if ARGV[13] ~= '0' and redis.call('HGET', KEYS[2], 'state') == 'running' then
+              redis.call('HINCRBY', KEYS[2], 'waiting', 0 - tonumber(ARGV[13]))
+            end
+            return close_units(KEYS[2], KEYS[3], -1, ARGV[10], ARGV[12], ARGV[3], now)
             """);
 
     @Inject
     Redis redis;
+
+    @Inject
+    RedisClock clock;
 
     @Inject
     @ConfigProperty(name = "herald.delivery.job-ttl")
@@ -168,9 +213,15 @@ public class Settlement {
             args.addAll(List.of(Keys.GROUP, unit.entryId(), unit.jobId(), instance, ttl(), redis.key(Keys.SUBSCRIPTION),
                     String.valueOf(tally.sent), String.valueOf(tally.removed), String.valueOf(tally.failed),
                     String.valueOf(tally.missing), String.valueOf(tally.settled()), Unit.tokens(tally.now), unit.lane().key(),
+                    index(), String.valueOf(tally.waitCount() - (unit.waited() ? unit.items().size() : 0)),
                     String.valueOf(tally.later.size())));
             tally.later.forEach((delay, items) -> {
                 args.add(String.valueOf(delay));
+                args.add(Unit.tokens(items));
+            });
+            args.add(String.valueOf(tally.waits.size()));
+            tally.waits.forEach((due, items) -> {
+                args.add(String.valueOf(due));
                 args.add(Unit.tokens(items));
             });
             args.add(String.valueOf(tally.failures.size()));
@@ -181,27 +232,34 @@ public class Settlement {
             args.addAll(tally.removals);
         }
         return (Long) SETTLE.run(redis.client(), List.of(stream(unit), job(unit), failures(unit), redis.key(Keys.BY_ENDPOINT),
-                redis.key(Keys.SUBSCRIPTIONS), redis.key(Keys.DELAYED)), args);
+                redis.key(Keys.SUBSCRIPTIONS), redis.key(Keys.DELAYED), clock.shiftKey()), args);
     }
 
     /** Carries out a walk step: the next batch of the broadcast and the step after it. */
     public long walk(Unit unit) {
-        return (Long) WALK.run(redis.client(), List.of(stream(unit), job(unit), failures(unit), redis.key(Keys.SUBSCRIPTIONS)),
-                List.of(Keys.GROUP, unit.entryId(), unit.jobId(), unit.after(), String.valueOf(batchSize), ttl()));
+        return (Long) WALK.run(redis.client(), List.of(stream(unit), job(unit), failures(unit), redis.key(Keys.SUBSCRIPTIONS),
+                redis.key(Keys.DELAYED), clock.shiftKey()),
+                List.of(Keys.GROUP, unit.entryId(), unit.jobId(), unit.after(), String.valueOf(batchSize), ttl(), index(), unit.lane().key()));
     }
 
     /** Gives up on a unit: it goes to the dead-letter stream, and what it stood for counts as failed with the reason. */
     public long deadLetter(Unit unit, String reason) {
         boolean walk = unit.kind() == Unit.Kind.WALK;
         return (Long) DEAD_LETTER.run(redis.client(),
-                List.of(stream(unit), job(unit), failures(unit), redis.key(Keys.DEAD_LETTERS), redis.key(Keys.SUBSCRIPTIONS)),
+                List.of(stream(unit), job(unit), failures(unit), redis.key(Keys.DEAD_LETTERS), redis.key(Keys.SUBSCRIPTIONS),
+                        clock.shiftKey()),
                 List.of(Keys.GROUP, unit.entryId(), unit.jobId(), reason, walk ? "walk" : "batch",
                         walk ? unit.after() : Unit.tokens(unit.items()), String.valueOf(unit.items().size()),
-                        String.valueOf(unit.deliveries()), unit.lane().key(), ttl(), String.valueOf(DEAD_LETTERS_KEPT)));
+                        String.valueOf(unit.deliveries()), unit.lane().key(), ttl(), String.valueOf(DEAD_LETTERS_KEPT), index(),
+                        String.valueOf(unit.waited() ? unit.items().size() : 0)));
     }
 
     String ttl() {
         return String.valueOf(Math.max(1, jobTtl.toSeconds()));
+    }
+
+    String index() {
+        return redis.key(Keys.NOTIFICATIONS);
     }
 
     String stream(Unit unit) {

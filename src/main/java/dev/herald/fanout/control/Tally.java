@@ -10,7 +10,7 @@ import java.util.TreeMap;
 /**
  * What one run of a batch gathered, to be written in one settle script together with the ack:
  * counts per outcome, failure reasons, subscriptions to remove, and the items still to do, now
- * (handed back) or later (retries, grouped by due time). Only the run's own thread and the
+ * (handed back), later (retries, grouped by due time) or at their local time (waits). Only the run's own thread and the
  * sender threads it waits for touch it, under its lock.
  */
 final class Tally {
@@ -28,6 +28,8 @@ final class Tally {
     final List<Item> now = new ArrayList<>();
     /** Due in (ms, rounded up to DUE_GRANULARITY_MILLIS) -> items. */
     final Map<Long, List<Item>> later = new TreeMap<>();
+    /** Waiting for their local time: due at (Herald's clock, epoch ms) -> items. */
+    final Map<Long, List<Item>> waits = new TreeMap<>();
 
     synchronized void sent() {
         sent++;
@@ -55,6 +57,15 @@ final class Tally {
         long millis = Math.max(1, in.toMillis());
         long bucket = (millis + DUE_GRANULARITY_MILLIS - 1) / DUE_GRANULARITY_MILLIS * DUE_GRANULARITY_MILLIS;
         later.computeIfAbsent(bucket, b -> new ArrayList<>()).add(item);
+    }
+
+    /** The item waits until its subscriber's local time: no try yet, so it keeps its retries. */
+    synchronized void waitUntil(Item item, long epochMillis) {
+        waits.computeIfAbsent(epochMillis, at -> new ArrayList<>()).add(item);
+    }
+
+    synchronized long waitCount() {
+        return waits.values().stream().mapToLong(List::size).sum();
     }
 
     /** Subscriptions this run settled for good (what the report counts for this instance). */

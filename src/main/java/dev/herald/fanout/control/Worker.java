@@ -1,9 +1,10 @@
 package dev.herald.fanout.control;
 
+import dev.herald.fanout.entity.JobSpec;
 import dev.herald.fanout.entity.Lane;
 import dev.herald.fanout.entity.Unit;
 import dev.herald.push.control.Dispatcher;
-import dev.herald.push.entity.Message;
+import dev.herald.platform.control.RedisClock;
 import dev.herald.subscriptions.control.SubscriptionStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -16,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -50,8 +53,14 @@ public class Worker {
     /** How long a read waits for new work: well below the Redis client's socket timeout (herald.redis.timeout). */
     static final Duration BLOCK = Duration.ofSeconds(2);
     static final Duration UPKEEP_TICK = Duration.ofSeconds(1);
-    /** How often an instance looks at an empty delayed set: what it puts there itself it moves on time anyway (dueSoon). */
-    static final Duration EMPTY_DELAYED_POLL = Duration.ofSeconds(5);
+    /**
+     * How often an instance looks at the delayed set at least, even when it is empty, and learns of cancels: a job
+     * scheduled on an instance that died right after starts within this of its send_at on another.
+     */
+    static final Duration EMPTY_DELAYED_POLL = Duration.ofSeconds(1);
+    /** Cancels are read again with this overlap, so none falls between two reads. */
+    static final long CANCELS_OVERLAP_MILLIS = 5000;
+    static final int CANCELS_KEPT = 10_000;
     static final Duration FORGET_EVERY = Duration.ofMinutes(1);
     static final int MESSAGES_CACHED = 256;
 
@@ -78,6 +87,16 @@ public class Worker {
 
     @Inject
     Dispatcher dispatcher;
+
+    @Inject
+    RedisClock clock;
+
+    @Inject
+    Throttle throttle;
+
+    @Inject
+    @ConfigProperty(name = "herald.delivery.default-zone")
+    String defaultZoneName;
 
     @Inject
     @ConfigProperty(name = "herald.instance.name")
@@ -107,12 +126,22 @@ public class Worker {
     ThreadPoolExecutor runners;
     final Object upkeepSignal = new Object();
     volatile long moveDueAt;
-    final Map<String, Message> messages = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+    ZoneId defaultZone;
+    final Map<String, JobSpec> specs = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Message> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, JobSpec> eldest) {
             return size() > MESSAGES_CACHED;
         }
     });
+    /** Jobs cancelled lately, as this instance learned them (its own cancels at once, others' within an upkeep tick). */
+    final Set<String> cancelled = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > CANCELS_KEPT;
+        }
+    }));
+    /** Herald's clock (ms) from which cancels are still to be read; 0: all kept (the last day's). */
+    long cancelsSince;
 
     /**
      * Starts at deployment, after every other bean's deployment observer (a later priority): the threads
@@ -122,6 +151,12 @@ public class Worker {
      */
     void onStart(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) @Initialized(ApplicationScoped.class) Object ignored) {
         name = InstanceName.of(configuredName);
+        try {
+            defaultZone = ZoneId.of(defaultZoneName);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalStateException("herald.delivery.default-zone '" + defaultZoneName + "' is not a time zone Java knows "
+                    + "(an IANA name such as UTC or Europe/Berlin): " + e.getMessage(), e);
+        }
         for (Lane lane : Lane.values()) {
             capacity.put(lane, new Semaphore(Math.max(1, prefetch)));
         }
@@ -257,14 +292,18 @@ public class Worker {
     void runBatch(BatchRun run, Semaphore room) {
         Unit unit = run.unit;
         try {
-            Optional<Message> message = whileRedisAnswers(run, () -> message(unit.jobId()));
-            if (message.isEmpty()) {
-                // the job's record is gone: the settle script only acks and deletes the entry
+            Optional<JobSpec> spec = whileRedisAnswers(run, () -> spec(unit.jobId()));
+            if (spec.isEmpty() || cancelled.contains(unit.jobId())) {
+                // the job's record is gone, or it was cancelled: the settle script only acks and deletes the entry
                 settleUntilWritten(unit, run.tally, run);
                 return;
             }
             var records = whileRedisAnswers(run, () -> store.load(unit.items().stream().map(Unit.Item::id).toList()));
-            run.deliver(message.get(), records, dispatcher);
+            boolean paced = spec.get().localTime() != null || spec.get().throttled();
+            long clockMillis = paced ? whileRedisAnswers(run, () -> clock.now().toEpochMilli()) : 0;
+            var context = new BatchRun.Context(clockMillis, System.nanoTime(), throttle, defaultZone,
+                    () -> cancelled.contains(unit.jobId()));
+            run.deliver(spec.get(), records, dispatcher, context);
             if (!run.lost) {
                 settleUntilWritten(unit, run.tally, run);
             }
@@ -296,14 +335,19 @@ public class Worker {
         }
     }
 
-    Optional<Message> message(String jobId) {
-        Message cached = messages.get(jobId);
+    Optional<JobSpec> spec(String jobId) {
+        JobSpec cached = specs.get(jobId);
         if (cached != null) {
             return Optional.of(cached);
         }
-        var found = jobs.message(jobId);
-        found.ifPresent(message -> messages.put(jobId, message));
+        var found = jobs.spec(jobId);
+        found.ifPresent(spec -> specs.put(jobId, spec));
         return found;
+    }
+
+    /** A job cancelled on this instance: its batches here stop at once (others learn of it from Redis). */
+    public void cancelled(String jobId) {
+        cancelled.add(jobId);
     }
 
     /** Writes the tally with the ack, trying again while Redis is away, until it lands or the batch is no longer ours. */
@@ -345,7 +389,9 @@ public class Worker {
             try {
                 now = System.nanoTime();
                 if (now - moveDueAt >= 0) {
-                    var moved = delayed.moveDue();
+                    var moved = delayed.moveDue(cancelsSince);
+                    cancelled.addAll(moved.cancelled());
+                    cancelsSince = Math.max(1, moved.now() - CANCELS_OVERLAP_MILLIS);
                     Duration next = moved.nextDueIn() == null ? EMPTY_DELAYED_POLL
                             : moved.nextDueIn().compareTo(UPKEEP_TICK) > 0 ? UPKEEP_TICK : moved.nextDueIn();
                     moveDueAt = now + Math.max(TimeUnit.MILLISECONDS.toNanos(5), next.toNanos());

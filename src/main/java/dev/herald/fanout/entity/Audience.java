@@ -20,6 +20,11 @@ public sealed interface Audience permits Audience.Everyone, Audience.Listed {
         return new Everyone();
     }
 
+    /** How a job's list entry names its audience: "everyone" or "subscriptions:<count>" (JobReport.target). */
+    default String target() {
+        return this instanceof Listed listed ? "subscriptions:" + listed.ids().size() : "everyone";
+    }
+
     /** A few listed devices are quick: they never wait behind a broadcast. */
     default Lane lane() {
         return this instanceof Listed ? Lane.PRIORITY : Lane.BULK;

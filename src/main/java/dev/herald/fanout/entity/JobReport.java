@@ -2,20 +2,30 @@ package dev.herald.fanout.entity;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The state of one notification's fan-out as GET /api/notifications/{id} reports it. Counts are
+ * The state of one notification as GET /api/notifications/{id} and the list report it. Counts are
  * of subscriptions, never of tries: pending is derived, so total = sent + removed + failed + pending
- * always holds. deliveredBy counts the subscriptions each instance settled (instance name -> count).
+ * always holds; waiting (part of pending) is how many of a local-time job wait for their hour.
+ * deliveredBy counts the subscriptions each instance settled (instance name -> count). Times are
+ * Herald's clock (Redis TIME); sendAt, started, finished, localTime, expectedEnd are null when
+ * they do not apply, throttlePerMinute is 0 without a limit.
  */
-public record JobReport(String id, String state, long total, long sent, long removed, long failed,
-                        Map<String, Long> failures, Instant created, Instant finished, Map<String, Long> deliveredBy) {
+public record JobReport(String id, String state, String title, String target, long total, long sent, long removed, long failed,
+                        long waiting, Map<String, Long> failures, Instant created, Instant sendAt, Instant started,
+                        Instant finished, LocalTime localTime, int throttlePerMinute, Instant expectedEnd,
+                        Map<String, Long> deliveredBy) {
 
+    public static final String SCHEDULED = "scheduled";
     public static final String RUNNING = "running";
     public static final String DONE = "done";
+    public static final String CANCELLED = "cancelled";
+    public static final java.util.List<String> STATES = java.util.List.of(SCHEDULED, RUNNING, DONE, CANCELLED);
     static final String BY = "by:";
 
     public long pending() {
@@ -24,6 +34,11 @@ public record JobReport(String id, String state, long total, long sent, long rem
 
     public boolean done() {
         return DONE.equals(state);
+    }
+
+    /** Done or cancelled: nothing more is sent. */
+    public boolean ended() {
+        return DONE.equals(state) || CANCELLED.equals(state);
     }
 
     /** Reads the job hash and its failures hash as the fan-out's scripts write them (times in epoch milliseconds). */
@@ -36,8 +51,19 @@ public record JobReport(String id, String state, long total, long sent, long rem
                 by.put(field.substring(BY.length()), Long.parseLong(value));
             }
         });
-        return new JobReport(id, job.getOrDefault("state", RUNNING), number(job, "total"), number(job, "sent"),
-                number(job, "removed"), number(job, "failed"), counts, instant(job, "created"), instant(job, "finished"), by);
+        int throttle = (int) number(job, "throttle");
+        Instant started = instant(job, "started");
+        Instant expectedEnd = null;
+        if (throttle > 0 && started != null) {
+            // the first ceil(rate/60) go at once, then one every 60000/rate ms (retries not counted)
+            long after = Math.max(0, number(job, "expected") - (throttle + 59) / 60);
+            expectedEnd = started.plusMillis(after * 60_000 / throttle);
+        }
+        String localTime = job.get("local_time");
+        return new JobReport(id, job.getOrDefault("state", RUNNING), job.getOrDefault("title", ""),
+                job.getOrDefault("target", "everyone"), number(job, "total"), number(job, "sent"), number(job, "removed"),
+                number(job, "failed"), number(job, "waiting"), counts, instant(job, "created"), instant(job, "send_at"), started,
+                instant(job, "finished"), localTime == null ? null : LocalTime.parse(localTime), throttle, expectedEnd, by);
     }
 
     static long number(Map<String, String> job, String name) {
@@ -47,7 +73,7 @@ public record JobReport(String id, String state, long total, long sent, long rem
 
     static Instant instant(Map<String, String> job, String name) {
         String value = job.get(name);
-        return value == null ? null : Instant.ofEpochMilli(Long.parseLong(value));
+        return value == null || value.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(value));
     }
 
     public JsonObject toJson() {
@@ -56,14 +82,36 @@ public record JobReport(String id, String state, long total, long sent, long rem
         var instances = Json.createObjectBuilder();
         deliveredBy.forEach(instances::add);
         var json = Json.createObjectBuilder()
-                .add("id", id).add("state", state).add("total", total).add("sent", sent).add("removed", removed)
+                .add("id", id).add("state", state).add("title", title).add("target", targetJson())
+                .add("total", total).add("sent", sent).add("removed", removed)
                 .add("failed", failed).add("pending", pending()).add("failures", reasons);
-        if (created != null) {
-            json.add("created", created.toString());
+        time(json, "created", created);
+        time(json, "send_at", sendAt);
+        time(json, "started", started);
+        time(json, "finished", finished);
+        if (localTime != null) {
+            json.add("local_time", localTime.toString()).add("waiting", waiting);
         }
-        if (finished != null) {
-            json.add("finished", finished.toString());
+        if (throttlePerMinute > 0) {
+            json.add("throttle_per_minute", throttlePerMinute);
+            time(json, "expected_end", expectedEnd);
         }
         return json.add("delivered_by", instances).build();
+    }
+
+    /** {"type": "everyone"} or {"type": "subscriptions", "count": n}, from Audience.target(). */
+    JsonObject targetJson() {
+        int colon = target.indexOf(':');
+        if (colon < 0) {
+            return Json.createObjectBuilder().add("type", target).build();
+        }
+        return Json.createObjectBuilder().add("type", target.substring(0, colon))
+                .add("count", Long.parseLong(target.substring(colon + 1))).build();
+    }
+
+    static void time(JsonObjectBuilder json, String name, Instant value) {
+        if (value != null) {
+            json.add(name, value.toString());
+        }
     }
 }

@@ -2,8 +2,10 @@ package dev.herald.notifications.boundary;
 
 import dev.herald.fanout.control.JobStore;
 import dev.herald.fanout.control.JobWatch;
+import dev.herald.fanout.control.Worker;
 import dev.herald.notifications.control.IdempotencyKey;
 import dev.herald.notifications.control.Intake;
+import dev.herald.notifications.control.ListQuery;
 import dev.herald.notifications.control.NotificationParser;
 import dev.herald.notifications.control.PreferWait;
 import dev.herald.platform.control.JsonBody;
@@ -12,7 +14,9 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
@@ -20,6 +24,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -45,6 +50,9 @@ public class NotifyResource {
 
     @Inject
     JobWatch watch;
+
+    @Inject
+    Worker worker;
 
     @Inject
     @ConfigProperty(name = "herald.delivery.max-wait")
@@ -84,8 +92,39 @@ public class NotifyResource {
     @GET
     @Path("notifications/{id}")
     public JsonObject report(@PathParam("id") String id) {
-        return jobs.report(Uuids.check(id, "a notification")).orElseThrow(() -> new NotFoundException("No notification " + id
-                + " (job reports are kept for herald.delivery.job-ttl after they finish).")).toJson();
+        return jobs.report(Uuids.check(id, "a notification")).orElseThrow(() -> notFound(id)).toJson();
+    }
+
+    /** Stops a scheduled or running job on every instance; the answer is its report, the same on a repeat. */
+    @DELETE
+    @Path("notifications/{id}")
+    public JsonObject cancel(@PathParam("id") String id) {
+        var outcome = jobs.cancel(Uuids.check(id, "a notification"));
+        switch (outcome) {
+            case MISSING -> throw notFound(id);
+            case FINISHED -> throw new ClientErrorException("Notification " + id + " is done: everything was sent, "
+                    + "nothing is left to cancel.", Response.Status.CONFLICT);
+            default -> worker.cancelled(id);
+        }
+        return jobs.report(id).orElseThrow(() -> notFound(id)).toJson();
+    }
+
+    @GET
+    @Path("notifications")
+    public JsonObject list(@QueryParam("state") String state, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        var query = ListQuery.of(state, limit, cursor);
+        var page = jobs.list(query.state(), query.limit(), query.after());
+        var items = Json.createArrayBuilder();
+        page.items().forEach(report -> items.add(report.toJson()));
+        var json = Json.createObjectBuilder().add("items", items);
+        if (page.next() != null) {
+            json.add("next", page.next().cursor());
+        }
+        return json.build();
+    }
+
+    static NotFoundException notFound(String id) {
+        return new NotFoundException("No notification " + id + " (job reports are kept for herald.delivery.job-ttl after they finish).");
     }
 
     String bearer() {

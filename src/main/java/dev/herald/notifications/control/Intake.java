@@ -5,13 +5,17 @@ import dev.herald.fanout.entity.Accepted;
 import dev.herald.fanout.entity.Idempotency;
 import dev.herald.fanout.entity.Job;
 import dev.herald.notifications.entity.Notification;
+import dev.herald.platform.control.RedisClock;
 import dev.herald.platform.control.Uuids;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.ServiceUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -40,11 +44,21 @@ public class Intake {
     @ConfigProperty(name = "herald.delivery.topic-per-job")
     boolean topicPerJob;
 
+    @Inject
+    RedisClock clock;
+
+    @Inject
+    @ConfigProperty(name = "herald.notify.max-schedule-ahead")
+    Duration maxAhead;
+
     public Accepted accept(Notification notification, Optional<Idempotency> idempotency) {
         String id = Uuids.random();
-        var job = new Job(id, notification.message(id, topicPerJob), notification.audience());
+        var job = new Job(id, notification.message(id, topicPerJob), notification.audience(), notification.title(), notification.plan());
         Accepted accepted;
         try {
+            if (notification.plan().sendAt() != null) {
+                checkSendAt(notification.plan().sendAt(), clock.now());
+            }
             accepted = jobs.accept(job, idempotency);
         } catch (JedisException e) {
             LOG.warning(() -> "notify: Redis did not take the job (" + e + ")");
@@ -57,5 +71,16 @@ public class Intake {
                     + accepted.jobId() + "); use a new key for a new notification.", 422);
         }
         return accepted;
+    }
+
+    /** send_at must be ahead of Herald's clock (Redis TIME, the one that judges it due), by at most max-schedule-ahead. */
+    void checkSendAt(Instant sendAt, Instant now) {
+        if (sendAt.isBefore(now)) {
+            throw new BadRequestException("send_at " + sendAt + " is in the past (it is " + now + " now); omit send_at to send at once.");
+        }
+        if (sendAt.isAfter(now.plus(maxAhead))) {
+            throw new BadRequestException("send_at " + sendAt + " is more than " + maxAhead.toDays() + " days ahead "
+                    + "(herald.notify.max-schedule-ahead " + maxAhead + ").");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.herald.notifications.control;
 
 import dev.herald.encryption.control.PayloadEncryption;
+import dev.herald.fanout.entity.Plan;
 import dev.herald.notifications.entity.Notification;
 import dev.herald.platform.boundary.PayloadTooLargeException;
 import dev.herald.platform.control.Text;
@@ -12,16 +13,26 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.BadRequestException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Turns a notify request into a Notification, or says exactly which rule it breaks. */
 public final class NotificationParser {
 
     static final Set<String> FIELDS = Set.of("title", "body", "url", "icon", "badge", "image", "tag",
-            "ttl", "urgency", "topic", "subscriptions");
+            "ttl", "urgency", "topic", "subscriptions", "send_at", "local_time", "throttle_per_minute");
+    static final Pattern LOCAL_TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
+    static final int MIN_THROTTLE = 60;
+    static final int MAX_THROTTLE = 1_000_000;
     static final int MAX_TAG = 256;
     /** As long as any job id: the payload's size is checked before the job has its id (the tag defaults to it). */
     static final String SOME_JOB_ID = "00000000-0000-0000-0000-000000000000";
@@ -44,7 +55,7 @@ public final class NotificationParser {
             throw new BadRequestException("tag must be 1 to " + MAX_TAG + " characters long.");
         }
         var notification = new Notification(title, string(json, "body"), link(json, "url"), link(json, "icon"),
-                link(json, "badge"), link(json, "image"), tag, ttl(json), urgency(json), topic(json), subscriptions(json));
+                link(json, "badge"), link(json, "image"), tag, ttl(json), urgency(json), topic(json), subscriptions(json), plan(json));
         int size = notification.payload(SOME_JOB_ID).length;
         if (size > PayloadEncryption.MAX_PLAINTEXT) {
             throw new PayloadTooLargeException("The notification payload is " + size + " bytes of UTF-8 JSON; at most "
@@ -126,6 +137,64 @@ public final class NotificationParser {
             ids.add(id.getString());
         }
         return List.copyOf(new ArrayList<>(ids));
+    }
+
+    /** send_at, local_time and throttle_per_minute; whether send_at is too early or too late is Intake's to say (its clock). */
+    static Plan plan(JsonObject json) {
+        Instant sendAt = sendAt(json);
+        LocalTime localTime = localTime(json);
+        if (sendAt != null && localTime != null) {
+            throw new BadRequestException("send_at and local_time cannot be combined: send_at is one moment for everyone, "
+                    + "local_time the next such hour in each subscriber's own zone.");
+        }
+        return new Plan(sendAt, localTime, throttle(json));
+    }
+
+    static Instant sendAt(JsonObject json) {
+        String text = string(json, "send_at");
+        if (text == null) {
+            return null;
+        }
+        String upper = text.toUpperCase(java.util.Locale.ROOT);
+        try {
+            return OffsetDateTime.parse(upper, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                LocalDateTime.parse(upper, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+                throw new BadRequestException("send_at '" + Text.abbreviate(text) + "' has no offset: add Z or one such as "
+                        + "+01:00 (RFC 3339), for example 2026-12-24T09:00:00+01:00.");
+            } catch (DateTimeParseException notLocal) {
+                throw new BadRequestException("send_at '" + Text.abbreviate(text) + "' is not an RFC 3339 timestamp with an "
+                        + "offset, such as 2026-12-24T09:00:00+01:00 or 2026-12-24T08:00:00Z.");
+            }
+        }
+    }
+
+    static LocalTime localTime(JsonObject json) {
+        String text = string(json, "local_time");
+        if (text == null) {
+            return null;
+        }
+        if (!LOCAL_TIME.matcher(text).matches()) {
+            throw new BadRequestException("local_time must be HH:MM, 00:00 to 23:59 (the hour in each subscriber's own zone), not '"
+                    + Text.abbreviate(text) + "'.");
+        }
+        return LocalTime.parse(text);
+    }
+
+    static int throttle(JsonObject json) {
+        if (absent(json, "throttle_per_minute")) {
+            return 0;
+        }
+        String rule = "throttle_per_minute must be a whole number of pushes per minute from " + MIN_THROTTLE + " to " + MAX_THROTTLE;
+        if (!(json.get("throttle_per_minute") instanceof JsonNumber number) || !number.isIntegral()) {
+            throw new BadRequestException(rule + ", not " + Text.abbreviate(String.valueOf(json.get("throttle_per_minute"))) + ".");
+        }
+        var value = number.bigIntegerValue();
+        if (value.compareTo(java.math.BigInteger.valueOf(MIN_THROTTLE)) < 0 || value.compareTo(java.math.BigInteger.valueOf(MAX_THROTTLE)) > 0) {
+            throw new BadRequestException(rule + ", not " + Text.abbreviate(value.toString()) + ".");
+        }
+        return value.intValue();
     }
 
     static String type(JsonValue value) {

@@ -1,6 +1,7 @@
 package dev.herald.notifications.entity;
 
 import dev.herald.fanout.entity.Audience;
+import dev.herald.fanout.entity.Plan;
 import dev.herald.push.entity.Message;
 import dev.herald.push.entity.PushOptions;
 import jakarta.json.Json;
@@ -11,10 +12,11 @@ import java.util.List;
 /**
  * What POST /api/notify asks for. The display fields become the payload the service worker
  * receives; ttl, urgency and topic become RFC 8030 headers; subscriptions, when not null,
- * limits the fan-out to those ids.
+ * limits the fan-out to those ids; plan says when and how fast (send_at, local_time,
+ * throttle_per_minute).
  */
 public record Notification(String title, String body, String url, String icon, String badge, String image, String tag,
-                           long ttl, String urgency, String topic, List<String> subscriptions) {
+                           long ttl, String urgency, String topic, List<String> subscriptions, Plan plan) {
 
     /** Four weeks, the longest TTL Herald accepts and the default (RFC 8030 section 5.2). */
     public static final long DEFAULT_TTL = PushOptions.MAX_TTL;

@@ -30,6 +30,18 @@ public final class Keys {
     /** Sorted set: work that is due later (retries), scored by its due time in Redis TIME milliseconds. */
     public static final String DELAYED = "delayed";
     public static final String GROUP = "herald";
+    /** + job id: a throttled job's shared limiter (its theoretical arrival time, GCRA), in milliseconds. */
+    public static final String THROTTLE = ":throttle";
+    /**
+     * The list indexes, sorted sets of job ids scored by created time: NOTIFICATIONS holds every job, + ":" + state
+     * the jobs in that state; NOTIFICATIONS + ":expiry" scores finished jobs by when their record expires, so the
+     * indexes drop them then (JobStore.SWEEP).
+     */
+    public static final String NOTIFICATIONS = "notifications";
+    /** Sorted set: cancelled job ids scored by when they were cancelled; every instance reads it to stop their pushes. */
+    public static final String CANCELS = "notifications:cancels";
+    /** String: milliseconds added to Redis TIME wherever Herald reads its clock (RedisClock); never set outside tests. */
+    public static final String CLOCK_SHIFT = "clock:shift";
 
     private Keys() {
     }

@@ -8,9 +8,26 @@ import java.io.StringReader;
 
 /**
  * A browser's PushSubscription as it arrives (W3C Push API toJSON) and as it is stored.
- * expirationTime is epoch milliseconds or null.
+ * expirationTime is epoch milliseconds or null. timezone is the IANA zone the page reported
+ * (null when none was given), kept as given even when Java does not know it: zone() tells.
  */
-public record Subscription(String endpoint, Long expirationTime, Keys keys) {
+public record Subscription(String endpoint, Long expirationTime, Keys keys, String timezone) {
+
+    public Subscription(String endpoint, Long expirationTime, Keys keys) {
+        this(endpoint, expirationTime, keys, null);
+    }
+
+    /** The subscriber's zone, or empty when none was given or Java does not know it. */
+    public java.util.Optional<java.time.ZoneId> zone() {
+        if (timezone == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(java.time.ZoneId.of(timezone));
+        } catch (java.time.DateTimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
 
     // Json.createReader looks the provider up (a class-path scan) on every call; the fan-out reads thousands a second
     static final JsonProvider JSON = JsonProvider.provider();
@@ -29,7 +46,11 @@ public record Subscription(String endpoint, Long expirationTime, Keys keys) {
         } else {
             builder.add("expirationTime", expirationTime);
         }
-        return builder.add("keys", Json.createObjectBuilder().add("p256dh", keys.p256dh()).add("auth", keys.auth()));
+        builder.add("keys", Json.createObjectBuilder().add("p256dh", keys.p256dh()).add("auth", keys.auth()));
+        if (timezone != null) {
+            builder.add("timezone", timezone);
+        }
+        return builder;
     }
 
     /** Reads a record this application stored (its JSON text); input from clients goes through SubscriptionParser. */
@@ -44,6 +65,6 @@ public record Subscription(String endpoint, Long expirationTime, Keys keys) {
         JsonObject keys = json.getJsonObject("keys");
         Long expiration = json.isNull("expirationTime") ? null : json.getJsonNumber("expirationTime").longValueExact();
         return new Subscription(json.getString("endpoint"), expiration,
-                new Keys(keys.getString("p256dh"), keys.getString("auth")));
+                new Keys(keys.getString("p256dh"), keys.getString("auth")), json.getString("timezone", null));
     }
 }

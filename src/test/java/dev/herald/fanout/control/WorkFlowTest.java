@@ -10,15 +10,10 @@ import dev.herald.fanout.entity.Lane;
 import dev.herald.fanout.entity.Unit;
 import dev.herald.fanout.entity.Unit.Item;
 import dev.herald.platform.control.Keys;
-import dev.herald.platform.control.Redis;
-import dev.herald.platform.control.Redises;
 import dev.herald.push.entity.Message;
 import dev.herald.push.entity.PushOptions;
-import dev.herald.subscriptions.control.Stores;
 import dev.herald.subscriptions.control.SubscriptionStore;
-import dev.herald.subscriptions.entity.Subscription;
 import dev.herald.testing.TestRedis;
-import dev.herald.testing.TestSubscriber;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +35,8 @@ import redis.clients.jedis.resps.StreamConsumerInfo;
 class WorkFlowTest {
 
     static final int BATCH = 3;
-    final String prefix = TestRedis.PREFIX + "workflow-" + UUID.randomUUID() + ":";
-    Redis redis;
+    Scripts scripts;
+    String prefix;
     SubscriptionStore store;
     JobStore jobs;
     Settlement settlement;
@@ -50,38 +45,22 @@ class WorkFlowTest {
 
     @BeforeEach
     void connect() {
-        redis = Redises.connect(prefix);
-        store = Stores.on(redis);
-        jobs = new JobStore();
-        jobs.redis = redis;
-        jobs.batchSize = BATCH;
-        settlement = new Settlement();
-        settlement.redis = redis;
-        settlement.batchSize = BATCH;
-        settlement.jobTtl = Duration.ofDays(7);
-        streams = new WorkStream();
-        streams.redis = redis;
-        delayed = new DelayedWork();
-        delayed.redis = redis;
-        for (Lane lane : Lane.values()) {
-            streams.ensureGroup(lane);
-        }
+        scripts = new Scripts(BATCH);
+        prefix = scripts.prefix;
+        store = scripts.store;
+        jobs = scripts.jobs;
+        settlement = scripts.settlement;
+        streams = scripts.streams;
+        delayed = scripts.delayed;
     }
 
     @AfterEach
     void clean() {
-        TestRedis.deleteAll(prefix);
-        Redises.close(redis);
+        scripts.close();
     }
 
     List<String> subscribe(int count) {
-        var ids = new ArrayList<String>();
-        for (int i = 0; i < count; i++) {
-            var subscriber = TestSubscriber.create();
-            ids.add(store.upsert(new Subscription(subscriber.endpoint(), null,
-                    new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret()))).id());
-        }
-        return ids.stream().sorted().toList();
+        return scripts.subscribe(count);
     }
 
     static Job job(Audience audience) {
@@ -90,7 +69,7 @@ class WorkFlowTest {
     }
 
     List<Unit> read(Lane lane, String consumer) {
-        return streams.read(lane, consumer, 10, Duration.ofMillis(1));
+        return scripts.read(lane, consumer);
     }
 
     JobReport report(String id) {
@@ -98,7 +77,7 @@ class WorkFlowTest {
     }
 
     long streamLength(Lane lane) {
-        return TestRedis.client().xlen(prefix + Keys.STREAM + lane.key());
+        return scripts.streamLength(lane);
     }
 
     /** Settles a batch as if every push had been sent. */

@@ -157,4 +157,41 @@ class NotificationParserTest {
                 .isInstanceOf(PayloadTooLargeException.class)
                 .hasMessageContaining("3995 bytes").hasMessageContaining("at most 3993");
     }
+
+    @Test
+    void sendAtLocalTimeAndThrottleMakeThePlan() {
+        var plan = parse("{'title':'T','send_at':'2026-12-24T09:00:00+01:00','throttle_per_minute':600}").plan();
+        assertThat(plan.sendAt()).isEqualTo("2026-12-24T08:00:00Z");
+        assertThat(plan.throttlePerMinute()).isEqualTo(600);
+        assertThat(parse("{'title':'T','send_at':'2026-12-24t08:00:00.5z'}").plan().sendAt()).isEqualTo("2026-12-24T08:00:00.500Z");
+        assertThat(parse("{'title':'T','local_time':'09:30'}").plan().localTime()).isEqualTo(java.time.LocalTime.of(9, 30));
+        assertThat(parse("{'title':'T'}").plan()).isEqualTo(dev.herald.fanout.entity.Plan.immediate());
+    }
+
+    @Test
+    void sendAtMustBeAnRfc3339TimestampWithAnOffset() {
+        rejects("{'title':'T','send_at':'2026-12-24T09:00:00'}", "send_at '2026-12-24T09:00:00' has no offset");
+        rejects("{'title':'T','send_at':'tomorrow'}", "send_at 'tomorrow' is not an RFC 3339 timestamp");
+        rejects("{'title':'T','send_at':'2026-02-30T09:00:00Z'}", "is not an RFC 3339 timestamp");
+        rejects("{'title':'T','send_at':1767000000}", "send_at must be a string");
+    }
+
+    @Test
+    void localTimeIsHoursAndMinutesAndCannotBeCombinedWithSendAt() {
+        for (String bad : new String[] {"9:00", "24:00", "23:60", "09:00:00", "0900", ""}) {
+            rejects("{'title':'T','local_time':'" + bad + "'}", "local_time must be HH:MM");
+        }
+        rejects("{'title':'T','local_time':'09:00','send_at':'2026-12-24T09:00:00Z'}", "send_at and local_time cannot be combined");
+    }
+
+    @Test
+    void throttleIsAWholeNumberFrom60ToAMillion() {
+        rejects("{'title':'T','throttle_per_minute':59}", "throttle_per_minute must be a whole number of pushes per minute from 60 to 1000000, not 59");
+        rejects("{'title':'T','throttle_per_minute':1000001}", "not 1000001");
+        rejects("{'title':'T','throttle_per_minute':100.5}", "not 100.5");
+        rejects("{'title':'T','throttle_per_minute':'600'}", "throttle_per_minute must be");
+        rejects("{'title':'T','throttle_per_minute':1e30}", "throttle_per_minute must be");
+        assertThat(parse("{'title':'T','throttle_per_minute':60}").plan().throttlePerMinute()).isEqualTo(60);
+        assertThat(parse("{'title':'T','throttle_per_minute':1000000}").plan().throttlePerMinute()).isEqualTo(1_000_000);
+    }
 }
