@@ -93,8 +93,9 @@ public class JobStore {
 
     // KEYS: job hash, lane stream, idempotency key (unused when ARGV[2] is ''), delayed set, subscription ids, clock.
     // ARGV: job id, body hash, idempotency ttl ms, payload, ttl, urgency, topic, lane, total, first kind ('walk' | 'batch'),
-    // send_at ms or '', title, target, local time or '', throttle per minute or '', index key, then one id list per batch.
-    // Returns {job id, 1 new | 0 replayed, 1 same body | 0 other body}.
+    // send_at ms or '', title, target, local time or '', throttle per minute or '', index key, longest schedule ahead ms,
+    // then one id list per batch. Returns {job id, 1 new | 0 replayed, 1 same body | 0 other body}, or {'', -1, now} when
+    // send_at is in the past or too far ahead by Herald's clock (a replay is found before that is judged).
     static final Script ACCEPT = new Script(JOB_FUNCTIONS + """
             if ARGV[2] ~= '' then
               local earlier = redis.call('HMGET', KEYS[3], 'job', 'body')
@@ -103,14 +104,17 @@ public class JobStore {
               end
             end
             local now = now_ms(KEYS[6])
+            if ARGV[11] ~= '' and (tonumber(ARGV[11]) < now or tonumber(ARGV[11]) > now + tonumber(ARGV[17])) then
+              return {'', -1, now}
+            end
             local index = ARGV[16]
             sweep(index, now, 20)
             redis.call('HSET', KEYS[1], 'state', 'scheduled', 'created', now, 'total', ARGV[9], 'sent', 0, 'removed', 0,
               'failed', 0, 'units', 0, 'payload', ARGV[4], 'ttl', ARGV[5], 'urgency', ARGV[6], 'topic', ARGV[7], 'lane', ARGV[8],
               'title', ARGV[12], 'target', ARGV[13], 'start', ARGV[10])
-            if #ARGV >= 17 then
+            if #ARGV >= 18 then
               local batches = {}
-              for i = 17, #ARGV do
+              for i = 18, #ARGV do
                 batches[#batches + 1] = ARGV[i]
               end
               redis.call('HSET', KEYS[1], 'start_ids', table.concat(batches, ','))
@@ -198,6 +202,10 @@ public class JobStore {
     @ConfigProperty(name = "herald.delivery.job-ttl")
     Duration jobTtl;
 
+    @Inject
+    @ConfigProperty(name = "herald.notify.max-schedule-ahead")
+    Duration maxAhead;
+
     /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         // nothing to do: being created on the deploying thread is the point
@@ -227,12 +235,29 @@ public class JobStore {
         args.add(plan.localTime() == null ? "" : plan.localTime().toString());
         args.add(plan.throttled() ? String.valueOf(plan.throttlePerMinute()) : "");
         args.add(index());
+        args.add(String.valueOf(maxAhead.toMillis()));
         args.addAll(batches);
         String idempotencyKey = redis.key(idempotency.map(Idempotency::key).orElse(Keys.IDEMPOTENCY));
         List<?> result = (List<?>) ACCEPT.run(redis.client(), List.of(key(job.id()),
                 redis.key(Keys.STREAM + job.audience().lane().key()), idempotencyKey, redis.key(Keys.DELAYED),
                 redis.key(Keys.SUBSCRIPTIONS), clock.shiftKey()), args);
+        if ((Long) result.get(1) < 0) {
+            throw new SendAtOutOfRange(plan.sendAt(), Instant.ofEpochMilli((Long) result.get(2)), maxAhead);
+        }
         return new Accepted((String) result.get(0), (Long) result.get(1) == 0, (Long) result.get(2) == 1);
+    }
+
+    /** send_at was in the past, or further ahead than herald.notify.max-schedule-ahead, by Herald's clock (now). */
+    public static final class SendAtOutOfRange extends RuntimeException {
+
+        public final transient Instant now;
+        public final transient Duration maxAhead;
+
+        SendAtOutOfRange(Instant sendAt, Instant now, Duration maxAhead) {
+            super("send_at " + sendAt + " is " + (sendAt.isBefore(now) ? "in the past" : "too far ahead") + " (now " + now + ")");
+            this.now = now;
+            this.maxAhead = maxAhead;
+        }
     }
 
     /** What cancelling did. */

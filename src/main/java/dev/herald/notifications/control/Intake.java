@@ -5,7 +5,6 @@ import dev.herald.fanout.entity.Accepted;
 import dev.herald.fanout.entity.Idempotency;
 import dev.herald.fanout.entity.Job;
 import dev.herald.notifications.entity.Notification;
-import dev.herald.platform.control.RedisClock;
 import dev.herald.platform.control.Uuids;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -44,22 +43,14 @@ public class Intake {
     @ConfigProperty(name = "herald.delivery.topic-per-job")
     boolean topicPerJob;
 
-    @Inject
-    RedisClock clock;
-
-    @Inject
-    @ConfigProperty(name = "herald.notify.max-schedule-ahead")
-    Duration maxAhead;
-
     public Accepted accept(Notification notification, Optional<Idempotency> idempotency) {
         String id = Uuids.random();
         var job = new Job(id, notification.message(id, topicPerJob), notification.audience(), notification.title(), notification.plan());
         Accepted accepted;
         try {
-            if (notification.plan().sendAt() != null) {
-                checkSendAt(notification.plan().sendAt(), clock.now());
-            }
             accepted = jobs.accept(job, idempotency);
+        } catch (JobStore.SendAtOutOfRange e) {
+            throw badSendAt(notification.plan().sendAt(), e.now, e.maxAhead);
         } catch (JedisException e) {
             LOG.warning(() -> "notify: Redis did not take the job (" + e + ")");
             throw new ServiceUnavailableException("Redis, where Herald keeps notifications until they are delivered, did not take "
@@ -73,14 +64,12 @@ public class Intake {
         return accepted;
     }
 
-    /** send_at must be ahead of Herald's clock (Redis TIME, the one that judges it due), by at most max-schedule-ahead. */
-    void checkSendAt(Instant sendAt, Instant now) {
+    /** send_at is judged by Herald's clock (Redis TIME, the one that judges it due), in the accept script itself. */
+    static BadRequestException badSendAt(Instant sendAt, Instant now, Duration maxAhead) {
         if (sendAt.isBefore(now)) {
-            throw new BadRequestException("send_at " + sendAt + " is in the past (it is " + now + " now); omit send_at to send at once.");
+            return new BadRequestException("send_at " + sendAt + " is in the past (it is " + now + " now); omit send_at to send at once.");
         }
-        if (sendAt.isAfter(now.plus(maxAhead))) {
-            throw new BadRequestException("send_at " + sendAt + " is more than " + maxAhead.toDays() + " days ahead "
-                    + "(herald.notify.max-schedule-ahead " + maxAhead + ").");
-        }
+        return new BadRequestException("send_at " + sendAt + " is more than " + maxAhead + " ahead (it is " + now + " now; "
+                + "herald.notify.max-schedule-ahead).");
     }
 }

@@ -288,4 +288,27 @@ class LifecycleFlowTest {
         assertThat(report.sent()).isEqualTo(3);
         assertThat(report.localTime()).isEqualTo(LocalTime.of(9, 0));
     }
+
+    @Test
+    void aSendAtInThePastOrTooFarAheadByHeraldsClockStoresNothingButAReplayOfAnEarlierJobIsFound() {
+        var ids = scripts.subscribe(1);
+        var now = scripts.clock.now();
+        var key = new dev.herald.fanout.entity.Idempotency(Keys.IDEMPOTENCY + "scope:key", "digest", Duration.ofHours(1));
+        var scheduled = job(new Audience.Listed(ids), new Plan(now.plusSeconds(60), null, 0));
+        jobs.accept(scheduled, Optional.of(key));
+
+        var past = job(new Audience.Listed(ids), new Plan(now.minusSeconds(1), null, 0));
+        var far = job(new Audience.Listed(ids), new Plan(now.plus(Duration.ofDays(31)), null, 0));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jobs.accept(past, Optional.empty()))
+                .isInstanceOf(JobStore.SendAtOutOfRange.class).hasMessageContaining("in the past");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jobs.accept(far, Optional.empty()))
+                .isInstanceOf(JobStore.SendAtOutOfRange.class).hasMessageContaining("too far ahead");
+        assertThat(jobs.report(past.id())).isEmpty();
+        assertThat(jobs.report(far.id())).isEmpty();
+
+        // the client retries after send_at passed: the same key finds the job it made
+        scripts.shift(Duration.ofMinutes(2));
+        var retry = job(new Audience.Listed(ids), new Plan(now.plusSeconds(60), null, 0));
+        assertThat(jobs.accept(retry, Optional.of(key)).jobId()).isEqualTo(scheduled.id());
+    }
 }

@@ -38,6 +38,7 @@ final class Scripts implements AutoCloseable {
         jobs.clock = clock;
         jobs.batchSize = batchSize;
         jobs.jobTtl = Duration.ofDays(7);
+        jobs.maxAhead = Duration.ofDays(30);
         settlement.redis = redis;
         settlement.clock = clock;
         settlement.batchSize = batchSize;
