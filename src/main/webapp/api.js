@@ -43,9 +43,24 @@ export async function publicKey() {
   return json.public_key;
 }
 
-/** Stores the subscription; answers the id the server keeps it under. */
+/**
+ * The browser's IANA time zone (e.g. "Europe/Berlin"), so that the server can deliver at the
+ * visitor's local time; undefined when the browser has none, or none the server would take
+ * (printable ASCII, at most 64 characters): better a subscription without a zone than none.
+ */
+export function timeZone() {
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return typeof zone === 'string' && /^[\x21-\x7e]{1,64}$/.test(zone) ? zone : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores the subscription with the browser's time zone; answers the id the server keeps it under. */
 export async function register(subscriptionJson) {
-  const { json } = await call('POST', 'api/subscribe', subscriptionJson);
+  const timezone = timeZone();
+  const { json } = await call('POST', 'api/subscribe', timezone ? { ...subscriptionJson, timezone } : subscriptionJson);
   return json.id;
 }
 

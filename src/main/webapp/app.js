@@ -160,6 +160,9 @@ async function reconcile(subscription) {
     }
     id = await api.register(subscription.toJSON());
     note = 'The server had no record of this browser’s subscription, so it was registered again.';
+  } else if (api.timeZone() && record.timezone !== api.timeZone()) {
+    // stored before the page sent zones, or the visitor's zone changed: the same endpoint keeps its id
+    id = await api.register(subscription.toJSON());
   }
   await keepId(id);
   current = { subscription, id };

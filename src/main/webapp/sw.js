@@ -2,7 +2,7 @@
 // the subscription when the browser replaces it. Change VERSION with every change of this
 // file: the browser compares the script byte for byte, installs the new one, and
 // skipWaiting()/clients.claim() make it take over open pages at once.
-const VERSION = '2026-11-27.1';
+const VERSION = '2026-12-02.1';
 const GENERIC = { title: 'Herald', body: 'You have a new notification' };
 const ICON = 'icons/icon-192.png';
 const BADGE = 'icons/badge-96.png';
@@ -87,7 +87,7 @@ async function renew(event) {
     userVisibleOnly: true,
     applicationServerKey: key
   });
-  const { id } = await api('POST', 'api/subscribe', subscription.toJSON());
+  const { id } = await api('POST', 'api/subscribe', withTimeZone(subscription.toJSON()));
   const cache = await caches.open(STATE_CACHE);
   const idRequest = new Request(new URL('herald-state/subscription-id', self.registration.scope));
   const stored = await cache.match(idRequest);
@@ -96,6 +96,16 @@ async function renew(event) {
     await api('POST', 'api/unsubscribe', { client_uuid: oldId }).catch(() => null);
   }
   await cache.put(idRequest, new Response(id));
+}
+
+/** The subscription with the browser's time zone, as the page sends it (api.js timeZone: a classic worker cannot import it). */
+function withTimeZone(json) {
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return typeof zone === 'string' && /^[\x21-\x7e]{1,64}$/.test(zone) ? { ...json, timezone: zone } : json;
+  } catch {
+    return json;
+  }
 }
 
 async function api(method, path, body) {

@@ -102,9 +102,17 @@ class PageIT {
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
+    /** Sets the browser's zone (the machine's is often UTC) and answers it as the page reads it. */
+    String browserZone(String zone) {
+        browser.cdp("Emulation.setTimezoneOverride", Map.of("timezoneId", zone));
+        return (String) browser.script("return Intl.DateTimeFormat().resolvedOptions().timeZone");
+    }
+
     @Test
-    void subscribeStoresOneRecordWithTheBrowserKeysAndReloadShowsSubscribed() {
+    void subscribeStoresOneRecordWithTheBrowserKeysAndZoneAndReloadShowsSubscribed() {
         stubPush();
+        // not the machine's zone (often UTC), so that only the browser can have sent it
+        String zone = browserZone("Asia/Tokyo");
         var before = TestRedis.snapshot(TestRedis.PREFIX);
 
         String id = subscribe();
@@ -117,6 +125,8 @@ class PageIT {
         assertThat(browser.find("#subscription-json").getAttribute("textContent"))
                 .contains(subscriber.endpoint(), subscriber.p256dh());
         assertThat(browser.script("return localStorage.getItem('herald.subscription-id')")).isEqualTo(id);
+        assertThat(zone).as("what the browser reports").isEqualTo("Asia/Tokyo");
+        assertThat(api.get("api/subscriptions/" + id).json().getString("timezone")).isEqualTo(zone);
 
         browser.reload();
         browser.awaitState("subscribed", WAIT);
@@ -129,6 +139,33 @@ class PageIT {
         browser.emulate(false, false);
         browser.click("#herald details summary");
         browser.screenshot("subscribed-details-desktop-light");
+    }
+
+    @Test
+    void aStoredZoneThatIsMissingOrStaleIsUpdatedOnTheNextVisitUnderTheSameId() {
+        stubPush();
+        browserZone("Europe/Berlin");
+        String id = subscribe();
+        // as stored before the page sent zones
+        assertThat(api.post("api/subscribe", subscriber.json()).status()).isEqualTo(200);
+        assertThat(api.get("api/subscriptions/" + id).json().containsKey("timezone")).isFalse();
+
+        browser.reload();
+        browser.awaitState("subscribed", WAIT);
+
+        assertThat(browser.text("#subscription-id")).isEqualTo(id);
+        assertThat(api.get("api/subscriptions/" + id).json().getString("timezone")).isEqualTo("Europe/Berlin");
+
+        // the visitor travelled
+        browserZone("America/St_Johns");
+        browser.reload();
+        browser.awaitState("subscribed", WAIT);
+
+        assertThat(browser.text("#subscription-id")).isEqualTo(id);
+        assertThat(api.get("api/subscriptions/" + id).json().getString("timezone")).isEqualTo("America/St_Johns");
+        assertThat(browser.text("#status-note")).as("no note for a silent update").isEmpty();
+        assertThat(browser.consoleErrors()).isEmpty();
+        assertThat(api.delete("api/subscriptions/" + id).status()).isEqualTo(204);
     }
 
     @Test

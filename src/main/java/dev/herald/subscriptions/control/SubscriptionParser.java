@@ -19,6 +19,9 @@ import java.time.Clock;
 @ApplicationScoped
 public class SubscriptionParser {
 
+    /** IANA names are far shorter (the longest is 32); the cap only bounds what a client may store. */
+    static final int MAX_TIMEZONE = 64;
+
     @Inject
     EndpointPolicy endpoints;
 
@@ -36,7 +39,7 @@ public class SubscriptionParser {
         String auth = string(keys, "auth");
         checkP256dh(p256dh);
         checkAuth(auth);
-        return new Subscription(endpoint, expirationTime(json), new Subscription.Keys(p256dh, auth));
+        return new Subscription(endpoint, expirationTime(json), new Subscription.Keys(p256dh, auth), timezone(json));
     }
 
     static String string(JsonObject json, String name) {
@@ -72,6 +75,37 @@ public class SubscriptionParser {
         if (bytes.length != 16) {
             throw new BadRequestException("keys.auth must decode to exactly 16 bytes, got " + bytes.length + ".");
         }
+    }
+
+    /**
+     * The browser's IANA zone (Intl.DateTimeFormat().resolvedOptions().timeZone), kept as given, or
+     * null when absent. A name Java does not know is kept too (Subscription.zone() treats it as unknown):
+     * the tz database gains zones before a JDK does. IANA names are printable ASCII, so only that is accepted.
+     */
+    static String timezone(JsonObject json) {
+        if (JsonBody.isNull(json, "timezone")) {
+            return null;
+        }
+        JsonValue value = json.get("timezone");
+        if (!(value instanceof JsonString text)) {
+            throw new BadRequestException("timezone must be null or a string such as \"Europe/Berlin\", not "
+                    + value.getValueType().name().toLowerCase() + ".");
+        }
+        String zone = text.getString();
+        if (zone.isEmpty()) {
+            throw new BadRequestException("timezone is empty; send an IANA zone such as \"Europe/Berlin\", or omit it.");
+        }
+        if (zone.length() > MAX_TIMEZONE) {
+            throw new BadRequestException("timezone is longer than " + MAX_TIMEZONE + " characters (" + zone.length() + ").");
+        }
+        for (int i = 0; i < zone.length(); i++) {
+            char c = zone.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                throw new BadRequestException(String.format("timezone has the character U+%04X at index %d; only printable "
+                        + "ASCII without spaces (0x21-0x7E) is allowed, as in IANA names such as \"Europe/Berlin\".", (int) c, i));
+            }
+        }
+        return zone;
     }
 
     Long expirationTime(JsonObject json) {

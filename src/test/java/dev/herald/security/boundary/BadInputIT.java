@@ -96,6 +96,12 @@ class BadInputIT {
         return subscribe(name, TestSubscriber.json(valid.endpoint(), valid.p256dh(), valid.authSecret(), expirationTime), 400, detail);
     }
 
+    static Case timezone(String name, String timezone, String detail) {
+        var valid = TestSubscriber.create();
+        String json = TestSubscriber.json(valid.endpoint(), valid.p256dh(), valid.authSecret(), "null");
+        return subscribe(name, json.substring(0, json.length() - 1) + ",\"timezone\":" + timezone + "}", 400, detail);
+    }
+
     static Case request(String name, String method, String path, Map<String, String> headers, int status, String detail) {
         return new Case(name, method, path, null, null, headers, status, detail);
     }
@@ -163,6 +169,14 @@ class BadInputIT {
                 expiration("string expirationTime", "\"tomorrow\"", "expirationTime must be null or a number"),
                 expiration("past expirationTime", "1000", "is in the past"),
                 expiration("fractional expirationTime", "1.5e300", "whole number"),
+                timezone("numeric timezone", "60", "timezone must be null or a string"),
+                timezone("timezone as an object", "{\"id\":\"Europe/Berlin\"}", "timezone must be null or a string"),
+                timezone("empty timezone", "\"\"", "timezone is empty"),
+                timezone("timezone of 65 characters", "\"Europe/" + "x".repeat(58) + "\"", "timezone is longer than 64 characters (65)"),
+                timezone("timezone with CR/LF", "\"Europe/Berlin\\r\\nX-Injected: 1\"", "timezone has the character U+000D"),
+                timezone("timezone with a NUL", "\"Europe/Berlin\\u0000\"", "timezone has the character U+0000"),
+                timezone("timezone with a space", "\"America/New York\"", "only printable ASCII without spaces"),
+                timezone("non-ASCII timezone", "\"Europe/Z\u00fcrich\"", "timezone has the character U+00FC"),
                 unsubscribe("malformed client_uuid", "{\"client_uuid\":\"../../etc/passwd<script>\"}", "is not a subscription id"),
                 unsubscribe("numeric client_uuid", "{\"client_uuid\":7}", "client_uuid must be a string"),
                 unsubscribe("missing client_uuid", "{}", "client_uuid is required"),

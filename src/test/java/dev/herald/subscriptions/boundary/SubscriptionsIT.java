@@ -6,6 +6,8 @@ import dev.herald.testing.Api;
 import dev.herald.testing.MicroProcess;
 import dev.herald.testing.TestRedis;
 import dev.herald.testing.TestSubscriber;
+import jakarta.json.Json;
+import java.io.StringReader;
 import java.net.URL;
 import java.util.Base64;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -62,6 +64,42 @@ class SubscriptionsIT {
         assertThat(TestRedis.client().zscore(TestRedis.PREFIX + "subscriptions", id)).isZero();
         assertThat(TestRedis.client().hget(TestRedis.PREFIX + "subscriptions:by-endpoint", record.get("endpoint"))).isEqualTo(id);
         assertThat(api.get("api/subscriptions/" + id).json().getString("endpoint")).isEqualTo(subscriber.endpoint());
+    }
+
+    /** The subscriber's JSON with a "timezone" member, as the page sends it. */
+    static String withTimezone(TestSubscriber subscriber, String timezone) {
+        var json = Json.createReader(new StringReader(subscriber.json())).readObject();
+        return Json.createObjectBuilder(json).add("timezone", timezone).build().toString();
+    }
+
+    @Test
+    void subscribeWithATimeZoneShowsItInTheStoredSubscription() {
+        var reply = api.post("api/subscribe", withTimezone(TestSubscriber.create(), "Europe/Berlin"));
+
+        assertThat(reply.status()).isEqualTo(201);
+        String id = reply.json().getString("id");
+        var stored = api.get("api/subscriptions/" + id);
+        assertThat(stored.status()).isEqualTo(200);
+        assertThat(stored.json().getString("timezone")).isEqualTo("Europe/Berlin");
+        assertThat(api.delete("api/subscriptions/" + id).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aZoneJavaDoesNotKnowIsStoredAsGiven() {
+        var reply = api.post("api/subscribe", withTimezone(TestSubscriber.create(), "Mars/Olympus"));
+
+        assertThat(reply.status()).isEqualTo(201);
+        String id = reply.json().getString("id");
+        assertThat(api.get("api/subscriptions/" + id).json().getString("timezone")).isEqualTo("Mars/Olympus");
+        assertThat(api.delete("api/subscriptions/" + id).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aSubscriptionWithoutATimeZoneShowsNone() {
+        String id = api.post("api/subscribe", TestSubscriber.create().json()).json().getString("id");
+
+        assertThat(api.get("api/subscriptions/" + id).json().containsKey("timezone")).isFalse();
+        assertThat(api.delete("api/subscriptions/" + id).status()).isEqualTo(204);
     }
 
     @Test
@@ -124,6 +162,7 @@ class SubscriptionsIT {
                 Arguments.of("subscribe", "application/json", TestSubscriber.json(endpoint, s.p256dh(), TestSubscriber.b64(new byte[12]), "null"), 400, "keys.auth"),
                 Arguments.of("subscribe", "application/json", TestSubscriber.json(endpoint, s.p256dh(), s.authSecret(), past), 400, "in the past"),
                 Arguments.of("subscribe", "application/json", TestSubscriber.json(endpoint, s.p256dh(), s.authSecret(), "\"soon\""), 400, "expirationTime"),
+                Arguments.of("subscribe", "application/json", withTimezone(s, "Europe/" + "x".repeat(58)), 400, "timezone is longer than 64 characters"),
                 Arguments.of("unsubscribe", "application/json", "{}", 400, "client_uuid is required"),
                 Arguments.of("unsubscribe", "application/json", "{\"client_uuid\":\"../../etc\"}", 400, "not a subscription id"),
                 Arguments.of("unsubscribe", "application/json", "{\"client_uuid\":7}", 400, "must be a string"));

@@ -10,6 +10,7 @@ import jakarta.ws.rs.BadRequestException;
 import java.io.StringReader;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SubscriptionParserTest {
 
@@ -63,6 +65,41 @@ class SubscriptionParserTest {
         assertThat(parsed.expirationTime()).isEqualTo(NOW + 1000);
     }
 
+    /** A valid subscription with a "timezone" member of this JSON text. */
+    static String withTimezone(String value) {
+        String valid = subscription(ENDPOINT, SUBSCRIBER.p256dh(), SUBSCRIBER.authSecret(), "null");
+        return valid.substring(0, valid.length() - 1) + ",\"timezone\":" + value + "}";
+    }
+
+    @Test
+    void keepsTheBrowsersTimeZone() {
+        var parsed = parser.parse(json(withTimezone("\"Europe/Berlin\"")));
+        assertThat(parsed.timezone()).isEqualTo("Europe/Berlin");
+        assertThat(parsed.zone()).contains(ZoneId.of("Europe/Berlin"));
+    }
+
+    @Test
+    void keepsAZoneJavaDoesNotKnowAsGivenAndTreatsItAsUnknown() {
+        var parsed = parser.parse(json(withTimezone("\"Mars/Olympus\"")));
+        assertThat(parsed.timezone()).isEqualTo("Mars/Olympus");
+        assertThat(parsed.zone()).isEmpty();
+    }
+
+    @Test
+    void acceptsAZoneOfExactly64PrintableAsciiCharacters() {
+        String longest = "America/" + "~".repeat(56);
+        assertThat(parser.parse(json(withTimezone("\"" + longest + "\""))).timezone()).hasSize(64).isEqualTo(longest);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anAbsentOrNullTimeZoneMeansNone(boolean explicitNull) {
+        String body = explicitNull ? withTimezone("null") : subscription(ENDPOINT, SUBSCRIBER.p256dh(), SUBSCRIBER.authSecret(), "null");
+        var parsed = parser.parse(json(body));
+        assertThat(parsed.timezone()).isNull();
+        assertThat(parsed.zone()).isEmpty();
+    }
+
     static Stream<Arguments> invalid() {
         String key = SUBSCRIBER.p256dh();
         String auth = SUBSCRIBER.authSecret();
@@ -91,7 +128,17 @@ class SubscriptionParserTest {
                 Arguments.of(subscription(ENDPOINT, key, "%%%", "null"), "keys.auth is not base64url"),
                 Arguments.of(subscription(ENDPOINT, key, auth, "\"tomorrow\""), "expirationTime must be null or a number"),
                 Arguments.of(subscription(ENDPOINT, key, auth, "1.5"), "whole number"),
-                Arguments.of(subscription(ENDPOINT, key, auth, String.valueOf(NOW - 1)), "in the past"));
+                Arguments.of(subscription(ENDPOINT, key, auth, String.valueOf(NOW - 1)), "in the past"),
+                Arguments.of(withTimezone("120"), "timezone must be null or a string such as \"Europe/Berlin\", not number"),
+                Arguments.of(withTimezone("true"), "timezone must be null or a string"),
+                Arguments.of(withTimezone("{\"name\":\"Europe/Berlin\"}"), "timezone must be null or a string"),
+                Arguments.of(withTimezone("[\"Europe/Berlin\"]"), "timezone must be null or a string"),
+                Arguments.of(withTimezone("\"\""), "timezone is empty"),
+                Arguments.of(withTimezone("\"" + "a".repeat(65) + "\""), "timezone is longer than 64 characters (65)"),
+                Arguments.of(withTimezone("\"Europe/Berlin\\u0007\""), "timezone has the character U+0007 at index 13"),
+                Arguments.of(withTimezone("\"Europe/Berlin\\r\\nX: 1\""), "timezone has the character U+000D at index 13"),
+                Arguments.of(withTimezone("\"America/New York\""), "timezone has the character U+0020 at index 11; only printable ASCII"),
+                Arguments.of(withTimezone("\"Europe/Z\u00fcrich\""), "timezone has the character U+00FC at index 8"));
     }
 
     @ParameterizedTest

@@ -8,6 +8,7 @@ import dev.herald.platform.control.Redises;
 import dev.herald.subscriptions.entity.Subscription;
 import dev.herald.testing.TestRedis;
 import dev.herald.testing.TestSubscriber;
+import java.time.ZoneId;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +53,27 @@ class SubscriptionStoreTest {
         assertThat(TestRedis.client().exists(prefix + Keys.SUBSCRIPTIONS)).as("the last id went with it").isFalse();
         assertThat(TestRedis.client().hlen(prefix + Keys.BY_ENDPOINT)).isZero();
         assertThat(store.find(created.id())).isEmpty();
+    }
+
+    @Test
+    void theTimeZoneSurvivesTheUpsertAndTheFindAndARenewalReplacesIt() {
+        var subscriber = TestSubscriber.create();
+        var keys = new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret());
+
+        String id = store.upsert(new Subscription(subscriber.endpoint(), null, keys, "Europe/Berlin")).id();
+        assertThat(store.find(id)).get().satisfies(found -> {
+            assertThat(found.timezone()).isEqualTo("Europe/Berlin");
+            assertThat(found.zone()).contains(ZoneId.of("Europe/Berlin"));
+        });
+
+        store.upsert(new Subscription(subscriber.endpoint(), null, keys, "Mars/Olympus"));
+        assertThat(store.find(id)).get().satisfies(found -> {
+            assertThat(found.timezone()).as("kept as given").isEqualTo("Mars/Olympus");
+            assertThat(found.zone()).as("unknown to Java").isEmpty();
+        });
+
+        store.upsert(new Subscription(subscriber.endpoint(), null, keys));
+        assertThat(store.find(id)).get().extracting(Subscription::timezone).as("a renewal without a zone has none").isNull();
     }
 
     @Test
