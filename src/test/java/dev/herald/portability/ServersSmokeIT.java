@@ -122,6 +122,9 @@ class ServersSmokeIT {
             var jobReport = anonymous.withToken(token).get("api/notifications/" + report.getString("id"));
             assertThat(jobReport.status()).isEqualTo(200);
             assertThat(anonymous.get("api/notifications/" + report.getString("id")).status()).as("no token").isEqualTo(401);
+            var listed = anonymous.withToken(token).get("api/notifications?state=done&limit=1");
+            assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+            assertThat(listed.json().getJsonArray("items").getJsonObject(0).getString("id")).isEqualTo(report.getString("id"));
 
             var unsubscribed = anonymous.post("api/unsubscribe", "{\"client_uuid\":\"" + id + "\"}");
             assertThat(unsubscribed.status()).isEqualTo(200);
@@ -134,10 +137,14 @@ class ServersSmokeIT {
         }
     }
 
-    /** Keys the app legitimately keeps after a notify: job records (herald.delivery.job-ttl) and rate-limit counters. */
+    /**
+     * Keys the app legitimately keeps after a notify: job records and the list indexes that name them (both until
+     * herald.delivery.job-ttl after the job), and rate-limit counters.
+     */
     static Map<String, String> withoutKept(Map<String, String> snapshot, String prefix) {
         var result = new TreeMap<>(snapshot);
-        result.keySet().removeIf(key -> key.startsWith(prefix + "notification:") || key.startsWith(prefix + "ratelimit:"));
+        result.keySet().removeIf(key -> key.startsWith(prefix + "notification:") || key.startsWith(prefix + "notifications")
+                || key.startsWith(prefix + "ratelimit:"));
         return result;
     }
 }
