@@ -57,11 +57,33 @@ export function timeZone() {
   }
 }
 
-/** Stores the subscription with the browser's time zone; answers the id the server keeps it under. */
-export async function register(subscriptionJson) {
+/**
+ * Stores the subscription with the browser's time zone and what `also` names (`channels`, the ids
+ * chosen; `replaces`, the id of the subscription this one renews, whose channels the server moves
+ * over); answers the id the server keeps it under. What the body does not name, the server keeps.
+ */
+export async function register(subscriptionJson, also = {}) {
   const timezone = timeZone();
-  const { json } = await call('POST', 'api/subscribe', timezone ? { ...subscriptionJson, timezone } : subscriptionJson);
+  const { json } = await call('POST', 'api/subscribe', { ...subscriptionJson, ...(timezone ? { timezone } : {}), ...also });
   return json.id;
+}
+
+/** The channels the operator declared, [{ id, label }]; none from a server that has no channels yet (404). */
+export async function channels() {
+  try {
+    const { json } = await call('GET', 'api/channels');
+    return Array.isArray(json) ? json.filter(c => c && typeof c.id === 'string' && typeof c.label === 'string') : [];
+  } catch (error) {
+    if (error.status === 404) {
+      return [];
+    }
+    throw error;
+  }
+}
+
+/** Replaces the subscription's channels with `ids` (the whole set); answers the stored record. */
+export async function setChannels(id, ids) {
+  return (await call('PUT', `api/subscriptions/${encodeURIComponent(id)}/channels`, { channels: ids })).json;
 }
 
 /** The stored subscription, or null when the server does not know the id. */

@@ -1,8 +1,8 @@
 // The subscribe page: one state at a time on #herald[data-state], announced in #status.
 import * as api from './api.js';
 import {
-  SUBSCRIBE_TIMEOUT_MS, TimeoutError, base64UrlToBytes, forgetId, isIos, isStandalone, keepId,
-  madeWithKey, pushSupported, storedId, withTimeout, workerId
+  SUBSCRIBE_TIMEOUT_MS, TimeoutError, base64UrlToBytes, forgetId, isIos, isStandalone, keepId, knownId,
+  madeWithKey, pushSupported, withTimeout
 } from './push.js';
 
 const root = document.getElementById('herald');
@@ -11,6 +11,8 @@ const $ = id => document.getElementById(id);
 let registration = null;
 let serverKey = null;
 let current = null; // { subscription, id } while subscribed
+let declared = []; // the operator's channels, [{ id, label }]
+let saved = []; // the channel ids the server has for `current`
 
 function render(state, { title, text, list = [], note = '' }) {
   root.dataset.state = state;
@@ -30,6 +32,11 @@ function render(state, { title, text, list = [], note = '' }) {
   for (const button of document.querySelectorAll('button')) {
     button.disabled = false;
   }
+  // no choosing while the page waits for the browser or the server: the choice is already on its way
+  for (const fieldset of document.querySelectorAll('fieldset')) {
+    fieldset.disabled = state === 'loading' || state === 'subscribing';
+  }
+  setChannelStatus('');
 }
 
 function setNote(note) {
@@ -122,13 +129,15 @@ async function start() {
   } catch (error) {
     return show.unsupported(`The service worker could not be registered: ${error.message}`);
   }
-  serverKey = await api.publicKey();
+  const [key, channels] = await Promise.all([api.publicKey(), api.channels()]);
+  serverKey = key;
+  offerChannels(channels);
   if (Notification.permission === 'denied') {
     return show.denied();
   }
   const subscription = await registration.pushManager.getSubscription();
   if (!subscription) {
-    const staleId = storedId();
+    const staleId = await knownId();
     if (staleId) {
       // the browser dropped its subscription (site data or permission reset): so does the server
       await api.unregister(staleId).catch(() => {});
@@ -142,23 +151,20 @@ async function start() {
 /** An existing browser subscription: make sure the server knows it, with the current key. */
 async function reconcile(subscription) {
   if (!madeWithKey(subscription, serverKey)) {
-    const oldId = storedId();
+    const oldId = await knownId();
     await subscription.unsubscribe();
-    if (oldId) {
-      await api.unregister(oldId).catch(() => {});
-      await forgetId();
-    }
     show.subscribing();
-    return subscribeNow('The server’s key changed, so this browser subscribed again.');
+    return subscribeNow('The server’s key changed, so this browser subscribed again.', oldId ? { replaces: oldId } : {});
   }
-  let id = storedId() || await workerId();
+  let id = await knownId();
   const record = id ? await api.stored(id) : null;
+  let channels = record && record.channels;
   let note = '';
   if (!record || record.endpoint !== subscription.endpoint) {
-    if (record) {
-      await api.unregister(id);
-    }
-    id = await api.register(subscription.toJSON());
+    // a record of another endpoint is this browser's previous subscription: the new one replaces it,
+    // and the server moves its channels over and deletes it
+    id = await api.register(subscription.toJSON(), record ? { replaces: id } : {});
+    channels = declared.length ? ((await api.stored(id)) || {}).channels : [];
     note = 'The server had no record of this browser’s subscription, so it was registered again.';
   } else if (api.timeZone() && record.timezone !== api.timeZone()) {
     // stored before the page sent zones, or the visitor's zone changed: the same endpoint keeps its id
@@ -166,17 +172,24 @@ async function reconcile(subscription) {
   }
   await keepId(id);
   current = { subscription, id };
+  showSaved(channels);
   return show.subscribed(note);
 }
 
-async function subscribeNow(note = '') {
+/**
+ * Subscribes this browser, naming what `also` holds: the visitor's `channels`, or the id the new
+ * subscription `replaces` (the server moves the old one's channels over and deletes it).
+ */
+async function subscribeNow(note = '', also = {}) {
   const subscription = await withTimeout(registration.pushManager.subscribe({
     userVisibleOnly: true,
     applicationServerKey: base64UrlToBytes(serverKey)
   }), SUBSCRIBE_TIMEOUT_MS);
-  const id = await api.register(subscription.toJSON());
+  const id = await api.register(subscription.toJSON(), also);
   await keepId(id);
   current = { subscription, id };
+  // what the server has now: the chosen channels, else what it kept or moved over
+  showSaved(also.channels || (declared.length ? ((await api.stored(id)) || {}).channels : []));
   show.subscribed(note);
 }
 
@@ -193,7 +206,7 @@ async function onSubscribe() {
     return show.default('You closed the permission prompt without choosing. Click the button again to choose.');
   }
   show.subscribing();
-  return subscribeNow();
+  return subscribeNow('', { channels: chosenChannels() });
 }
 
 async function onUnsubscribe() {
@@ -231,6 +244,93 @@ async function onSendTest() {
     setNote(error instanceof api.ServerError ? `No test notification: ${error.detail}` : `No test notification: ${error.message}`);
   } finally {
     button.disabled = false;
+  }
+}
+
+// The operator's channels as checkboxes. Before subscribing, the checked ones go with the subscribe;
+// after it, every change replaces the stored set (PUT), one request at a time, always the whole set.
+let saving = null; // the save in flight
+let changed = false; // a box changed since that save read the boxes
+
+function offerChannels(channels) {
+  declared = channels;
+  if (!$('channels')) {
+    return;
+  }
+  if (channels.length === 0) {
+    $('channels').remove(); // none declared: the page as it is without channels, no empty group
+    return;
+  }
+  $('channel-list').replaceChildren(...channels.map(channel => {
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.name = 'channel';
+    box.id = `channel-${channel.id}`;
+    box.value = channel.id;
+    box.addEventListener('change', onChannelChange);
+    const text = document.createElement('span');
+    text.textContent = channel.label;
+    const label = document.createElement('label');
+    label.className = 'channel';
+    label.htmlFor = box.id;
+    label.append(box, text);
+    return label;
+  }));
+}
+
+/** The ids of the checked boxes; undefined without channels, so that a subscribe names none. */
+function chosenChannels() {
+  return declared.length ? [...document.querySelectorAll('#channel-list input:checked')].map(box => box.value) : undefined;
+}
+
+/** Checks the boxes of what the server has. */
+function showSaved(ids) {
+  saved = Array.isArray(ids) ? ids : [];
+  for (const box of document.querySelectorAll('#channel-list input')) {
+    box.checked = saved.includes(box.value);
+  }
+}
+
+function setChannelStatus(text, failed = false) {
+  const status = $('channels-status');
+  if (status) {
+    status.textContent = text;
+    status.classList.toggle('failed', failed);
+  }
+}
+
+function onChannelChange() {
+  if (!current) {
+    return; // not subscribed (yet): the boxes go with the subscribe
+  }
+  changed = true;
+  saving = saving || saveChannels(current.id).finally(() => { saving = null; });
+}
+
+async function saveChannels(id) {
+  const fieldset = $('channels');
+  fieldset.setAttribute('aria-busy', 'true');
+  setChannelStatus('Saving…');
+  let failure = null;
+  while (changed) {
+    changed = false;
+    try {
+      saved = (await api.setChannels(id, chosenChannels())).channels;
+      failure = null;
+    } catch (error) {
+      failure = error;
+    }
+  }
+  fieldset.setAttribute('aria-busy', 'false');
+  if (!current || current.id !== id) {
+    return; // unsubscribed meanwhile: that state has its own message
+  }
+  if (failure) {
+    showSaved(saved);
+    setChannelStatus(`Not saved: ${failure.detail || failure.message} The boxes show your last saved choice.`, true);
+  } else {
+    const labels = saved.map(channelId => (declared.find(channel => channel.id === channelId) || { label: channelId }).label);
+    setChannelStatus(labels.length ? `Saved: ${labels.join(', ')}.` : 'Saved: no channels.');
   }
 }
 

@@ -40,7 +40,7 @@ function idRequest() {
   return new Request(new URL('herald-state/subscription-id', document.baseURI));
 }
 
-export function storedId() {
+function storedId() {
   return localStorage.getItem(ID_KEY);
 }
 
@@ -57,10 +57,15 @@ export async function forgetId() {
 }
 
 /** The id the service worker stored after renewing the subscription by itself, if any. */
-export async function workerId() {
+async function workerId() {
   const cache = await caches.open(STATE_CACHE);
   const response = await cache.match(idRequest());
   return response ? response.text() : null;
+}
+
+/** The newest id this browser knows: the worker's copy is newer when it renewed the subscription by itself. */
+export async function knownId() {
+  return await workerId() || storedId();
 }
 
 export function isIos() {

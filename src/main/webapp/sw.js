@@ -2,7 +2,7 @@
 // the subscription when the browser replaces it. Change VERSION with every change of this
 // file: the browser compares the script byte for byte, installs the new one, and
 // skipWaiting()/clients.claim() make it take over open pages at once.
-const VERSION = '2026-12-02.1';
+const VERSION = '2026-12-02.2';
 const GENERIC = { title: 'Herald', body: 'You have a new notification' };
 const ICON = 'icons/icon-192.png';
 const BADGE = 'icons/badge-96.png';
@@ -77,8 +77,11 @@ async function focusOrOpen(url) {
   return open ? open.focus() : self.clients.openWindow(url);
 }
 
-// The browser replaced or dropped the subscription: subscribe again with the server's key,
-// store the new one and delete the old record. The page keeps the id in the Cache API for us.
+// The browser replaced or dropped the subscription: subscribe again with the server's key and
+// store the new one, naming the old id (the page keeps it in the Cache API for us) as `replaces`:
+// the server moves the old record's channels and zone over (its user only with the API token, which
+// a worker has not: README "Audiences") and deletes it, in one step, and
+// ignores an id it no longer has. So there is no unsubscribe of the old id to send, nor to lose.
 self.addEventListener('pushsubscriptionchange', event => event.waitUntil(renew(event)));
 
 async function renew(event) {
@@ -87,14 +90,12 @@ async function renew(event) {
     userVisibleOnly: true,
     applicationServerKey: key
   });
-  const { id } = await api('POST', 'api/subscribe', withTimeZone(subscription.toJSON()));
   const cache = await caches.open(STATE_CACHE);
   const idRequest = new Request(new URL('herald-state/subscription-id', self.registration.scope));
   const stored = await cache.match(idRequest);
   const oldId = stored ? await stored.text() : null;
-  if (oldId && oldId !== id) {
-    await api('POST', 'api/unsubscribe', { client_uuid: oldId }).catch(() => null);
-  }
+  const json = withTimeZone(subscription.toJSON());
+  const { id } = await api('POST', 'api/subscribe', oldId ? { ...json, replaces: oldId } : json);
   await cache.put(idRequest, new Response(id));
 }
 

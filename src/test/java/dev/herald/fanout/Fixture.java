@@ -43,11 +43,17 @@ final class Fixture implements AutoCloseable {
 
     /** The same, each subscription with this time zone as its page reported it (null: none). */
     List<String> subscribe(String base, int count, Duration latency, String timezone) {
+        return subscribe(base, count, latency, timezone, null, null);
+    }
+
+    /** The same, in these channels (null: none) and bound to this user (null: none). */
+    List<String> subscribe(String base, int count, Duration latency, String timezone, List<String> channels, String user) {
         var names = IntStream.range(0, count).mapToObj(i -> base + "-" + i).toList();
         for (String name : names) {
             var subscriber = stub.subscriber(name);
-            created.add(store.upsert(new Subscription(subscriber.endpoint(), null,
-                    new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret()), timezone)).id());
+            created.add(store.upsert(new dev.herald.subscriptions.entity.Subscribing(new Subscription(subscriber.endpoint(), null,
+                    new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret()), timezone), channels, user, timezone != null,
+                    null)).id());
             if (!latency.isZero()) {
                 stub.respond(name, PushServiceStub.Behaviour.delay(latency));
             }
@@ -57,18 +63,9 @@ final class Fixture implements AutoCloseable {
 
     /** The stored id of a subscriber. */
     String id(String name) {
-        var id = redis.client().hget(prefix + "subscriptions:by-endpoint", sha256(stub.endpoint(name)));
+        var id = redis.client().hget(prefix + "subscriptions:by-endpoint", SubscriptionStore.endpointHash(stub.endpoint(name)));
         assertThat(id).as("subscription of " + name).isNotNull();
         return id;
-    }
-
-    static String sha256(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static Api.Reply notify(Api api, String json, Map<String, String> headers) {

@@ -9,6 +9,9 @@ import dev.herald.testing.PushServiceStub;
 import dev.herald.testing.TestRedis;
 import dev.herald.testing.TestSubscriber;
 import jakarta.json.Json;
+import jakarta.json.JsonString;
+import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
@@ -20,19 +23,31 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
 /**
  * The subscribe page and its service worker in real headless Chromium, against the WAR on
  * Payara Micro with real Redis. Only the browser's push service is stubbed (push-stub.js).
+ * The shared Payara declares no channels, so every test there also checks that the page looks as it
+ * does without them; the channel tests run the page on a Payara Micro of their own that declares
+ * {@link #CHANNELS} (withChannels, started by the first of them).
  */
 @ExtendWith(ArquillianExtension.class)
 class PageIT {
 
     static final Duration WAIT = Duration.ofSeconds(20);
+    static final String CHANNELS = "news=News,offers=Offers and sales";
+    /** Beside the run's prefix, not under it: the shared instance's tests compare snapshots of theirs. */
+    static final String CHANNELS_PREFIX = TestRedis.PREFIX.replaceFirst(":$", "") + "-page-channels:";
+    static final String TEST_HOSTS = "127.0.0.1,fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,.notify.windows.com";
+
+    static MicroProcess withChannels;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -61,6 +76,32 @@ class PageIT {
     @AfterEach
     void close() {
         browser.close();
+    }
+
+    @AfterAll
+    static void stopServerWithChannels() {
+        if (withChannels != null) {
+            withChannels.close();
+            TestRedis.deleteAll(CHANNELS_PREFIX);
+        }
+    }
+
+    /** Points api, page and origin at the Payara Micro that declares CHANNELS, starting it the first time. */
+    void useServerWithChannels() throws IOException {
+        if (withChannels == null) {
+            withChannels = MicroProcess.start(Map.of(
+                    "herald.channels", CHANNELS,
+                    "herald.redis.url", TestRedis.URL,
+                    "herald.redis.prefix", CHANNELS_PREFIX,
+                    "herald.push.allow-insecure", "true",
+                    "herald.push.allowed-hosts", TEST_HOSTS,
+                    "herald.api.tokens", Api.TOKEN,
+                    "herald.limits.subscribe-per-minute", "0",
+                    "herald.limits.test-per-minute", "0"), MicroProcess.freePort(), Duration.ofMinutes(4));
+        }
+        api = new Api(withChannels.uri("/"));
+        page = withChannels.uri("/").toString();
+        origin = page.substring(0, page.length() - 1);
     }
 
     void stubPush(Map<String, Object> overrides) {
@@ -120,8 +161,8 @@ class PageIT {
         var after = TestRedis.snapshot(TestRedis.PREFIX);
         var added = after.keySet().stream().filter(key -> !before.containsKey(key) && key.contains("subscription:")).toList();
         assertThat(added).containsExactly(TestRedis.PREFIX + "subscription:" + id);
-        assertThat(TestRedis.client().hget(TestRedis.PREFIX + "subscription:" + id, "subscription"))
-                .contains(subscriber.endpoint(), subscriber.p256dh(), subscriber.authSecret());
+        // what is stored, read through the API: the Redis layout of a record is the store's own business
+        assertThat(api.get("api/subscriptions/" + id).body()).contains(subscriber.endpoint(), subscriber.p256dh(), subscriber.authSecret());
         assertThat(browser.find("#subscription-json").getAttribute("textContent"))
                 .contains(subscriber.endpoint(), subscriber.p256dh());
         assertThat(browser.script("return localStorage.getItem('herald.subscription-id')")).isEqualTo(id);
@@ -146,8 +187,9 @@ class PageIT {
         stubPush();
         browserZone("Europe/Berlin");
         String id = subscribe();
-        // as stored before the page sent zones
-        assertThat(api.post("api/subscribe", subscriber.json()).status()).isEqualTo(200);
+        // as stored before the page sent zones (a re-subscribe without the field keeps the zone; null clears it)
+        String withoutZone = subscriber.json().replaceFirst("}$", ",\"timezone\":null}");
+        assertThat(api.post("api/subscribe", withoutZone).status()).isEqualTo(200);
         assertThat(api.get("api/subscriptions/" + id).json().containsKey("timezone")).isFalse();
 
         browser.reload();
@@ -271,8 +313,8 @@ class PageIT {
 
         assertThat(status).contains("registered again");
         String again = browser.text("#subscription-id");
-        assertThat(TestRedis.client().hget(TestRedis.PREFIX + "subscription:" + again, "subscription"))
-                .contains(subscriber.endpoint(), subscriber.p256dh());
+        assertThat(TestRedis.client().exists(TestRedis.PREFIX + "subscription:" + again)).isTrue();
+        assertThat(api.get("api/subscriptions/" + again).body()).contains(subscriber.endpoint(), subscriber.p256dh());
         assertThat(browser.script("return localStorage.getItem('herald.subscription-id')")).isEqualTo(again);
     }
 
@@ -365,6 +407,260 @@ class PageIT {
             assertThat(pushService.deliveries("other")).isEmpty();
             assertThat(TestRedis.client().exists(TestRedis.PREFIX + "subscription:" + otherId)).isTrue();
         }
+    }
+
+    @Test
+    void channelsChosenBeforeSubscribingAreStoredAndALaterVisitShowsWhatTheServerHas() throws IOException {
+        useServerWithChannels();
+        stubPush();
+        browser.grantNotifications(origin);
+        browser.open(page);
+        browser.awaitState("default", WAIT);
+
+        assertThat(browser.visible("#channels")).isTrue();
+        assertThat(browser.text("#channels legend")).isEqualTo("Notify me about");
+        assertThat(browser.text("#channels-hint")).isEqualTo("Choose any, then turn notifications on.");
+        assertThat(channelLabels()).containsExactly("News", "Offers and sales");
+        assertThat(checkedChannels()).as("nothing is chosen for the visitor").isEmpty();
+        browser.click("#channel-offers");
+        screenshots("channels-default");
+        browser.click("#subscribe");
+        browser.awaitState("subscribed", WAIT);
+        String id = browser.text("#subscription-id");
+
+        assertThat(storedChannels(id)).containsExactly("offers");
+        assertThat(checkedChannels()).containsExactly("offers");
+        assertThat(browser.text("#channels-hint")).isEqualTo("A change is saved right away.");
+        screenshots("channels-subscribed");
+
+        // changed elsewhere (the API, another tab): the next visit shows the server's set, not the page's memory
+        assertThat(api.put("api/subscriptions/" + id + "/channels", "{\"channels\":[\"news\"]}").status()).isEqualTo(200);
+        browser.reload();
+        browser.awaitState("subscribed", WAIT);
+
+        assertThat(browser.text("#subscription-id")).isEqualTo(id);
+        assertThat(checkedChannels()).containsExactly("news");
+        assertThat(browser.consoleErrors()).isEmpty();
+        assertThat(api.delete("api/subscriptions/" + id).status()).isEqualTo(204);
+    }
+
+    @Test
+    void changingTheBoxesAfterSubscribingReplacesTheStoredSetAndARefusalShowsTheDetail() throws IOException {
+        useServerWithChannels();
+        stubPush();
+        browser.grantNotifications(origin);
+        browser.open(page);
+        browser.awaitState("default", WAIT);
+        browser.click("#channel-news");
+        browser.click("#subscribe");
+        browser.awaitState("subscribed", WAIT);
+        String id = browser.text("#subscription-id");
+        assertThat(storedChannels(id)).containsExactly("news");
+
+        // two changes at once: the page sends one PUT at a time, the last with the whole set
+        browser.click("#channel-news");
+        browser.click("#channel-offers");
+
+        awaitChannelStatus("Saved: Offers and sales.");
+        assertThat(storedChannels(id)).containsExactly("offers");
+        assertThat(checkedChannels()).containsExactly("offers");
+
+        browser.click("#channel-offers");
+
+        awaitChannelStatus("Saved: no channels.");
+        assertThat(storedChannels(id)).isEmpty();
+        screenshots("channels-saved");
+
+        assertThat(api.delete("api/subscriptions/" + id).status()).isEqualTo(204);
+        String detail = api.put("api/subscriptions/" + id + "/channels", "{\"channels\":[\"news\"]}").json().getString("detail");
+        browser.click("#channel-news");
+
+        String status = awaitChannelStatus("Not saved: " + detail + " The boxes show your last saved choice.");
+        assertThat(status).contains(id);
+        assertThat(checkedChannels()).as("back to what was last saved").isEmpty();
+        assertThat(browser.find("#channels-status").getAttribute("class")).contains("failed");
+        screenshots("channels-not-saved");
+        assertThat(api.get("api/subscriptions/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void channelBoxesAreANamedGroupWorkedByKeyboardAndFitAPhoneInLightAndDark() throws IOException {
+        useServerWithChannels();
+        stubPush();
+        browser.grantNotifications(origin);
+        browser.open(page);
+        browser.awaitState("default", WAIT);
+
+        // what assistive technology reads: a group named by its legend, check boxes named by their labels
+        assertThat(browser.find("#channels").getTagName()).isEqualTo("fieldset");
+        assertThat(browser.find("#channels").getAriaRole()).isEqualTo("group");
+        assertThat(browser.find("#channels").getAccessibleName()).isEqualTo("Notify me about");
+        for (String[] channel : new String[][] {{"news", "News"}, {"offers", "Offers and sales"}}) {
+            WebElement box = browser.find("#channel-" + channel[0]);
+            assertThat(box.getAriaRole()).isEqualTo("checkbox");
+            assertThat(box.getAccessibleName()).isEqualTo(channel[1]);
+            assertThat(browser.script("const box = arguments[0]; return box.labels.length === 1"
+                    + " && box.labels[0].htmlFor === box.id && box.labels[0].contains(box) && box.labels[0].textContent.trim()", box))
+                    .as("one label, by for= and by nesting").isEqualTo(channel[1]);
+        }
+        assertThat(browser.find("#channels-status").getAttribute("role")).isEqualTo("status");
+        assertThat(browser.find("#channels-status").getAttribute("aria-live")).isEqualTo("polite");
+
+        // keyboard only: nothing focusable comes before the boxes, so Tab reaches them first, then the button
+        browser.find("body").sendKeys(Keys.TAB);
+        assertThat(focused()).isEqualTo("channel-news");
+        assertThat(browser.script("const box = document.activeElement; return box.matches(':focus-visible')"
+                + " && getComputedStyle(box).outlineStyle + ' ' + getComputedStyle(box).outlineWidth")).isEqualTo("solid 3px");
+        activeElement().sendKeys(Keys.SPACE);
+        activeElement().sendKeys(Keys.TAB);
+        assertThat(focused()).isEqualTo("channel-offers");
+        activeElement().sendKeys(Keys.TAB);
+        assertThat(focused()).isEqualTo("subscribe");
+        assertThat(checkedChannels()).containsExactly("news");
+        activeElement().sendKeys(Keys.ENTER);
+        browser.awaitState("subscribed", WAIT);
+        String id = browser.text("#subscription-id");
+        assertThat(storedChannels(id)).containsExactly("news");
+        browser.find("#channel-offers").sendKeys(Keys.SPACE);
+        awaitChannelStatus("Saved: News, Offers and sales.");
+        assertThat(storedChannels(id)).containsExactly("news", "offers");
+
+        for (boolean dark : new boolean[] {false, true}) {
+            browser.emulate(true, dark);
+            String scheme = dark ? "dark" : "light";
+            assertThat(browser.script("return matchMedia('(prefers-color-scheme: dark)').matches")).isEqualTo(dark);
+            assertThat(browser.script("return document.documentElement.scrollWidth <= innerWidth")).as("no sideways scrolling at 375 px, " + scheme).isEqualTo(true);
+            assertThat(browser.script("return innerWidth")).isEqualTo(375L);
+            assertThat((Number) browser.script("return Math.min(...[...document.querySelectorAll('.channel')]"
+                    + ".map(label => label.getBoundingClientRect().height))")).as("touch targets, " + scheme).satisfies(
+                    height -> assertThat(height.doubleValue()).isGreaterThanOrEqualTo(44));
+            for (String text : List.of("#channels legend", "#channels-hint", "#channel-news + span", "#channel-offers + span", "#channels-status")) {
+                assertThat((Number) browser.script(CONTRAST + "return contrast(document.querySelector(arguments[0]))", text))
+                        .as("contrast of %s, %s", text, scheme).satisfies(ratio -> assertThat(ratio.doubleValue()).isGreaterThanOrEqualTo(4.5));
+            }
+        }
+        screenshots("channels-keyboard");
+        browser.emulate(false, false);
+        assertThat(browser.consoleErrors()).isEmpty();
+        assertThat(api.delete("api/subscriptions/" + id).status()).isEqualTo(204);
+    }
+
+    /** WCAG contrast of an element's text colour on the first opaque background behind it (opaque text colours). */
+    static final String CONTRAST = "const rgba = color => { const [r, g, b, a = 1] = color.match(/[\\d.]+/g).map(Number); return { r, g, b, a }; };"
+            + "function luminance({ r, g, b }) {"
+            + " const [R, G, B] = [r, g, b].map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);"
+            + " return 0.2126 * R + 0.7152 * G + 0.0722 * B; }"
+            + "function contrast(text) {"
+            + " let behind = text;"
+            + " while (rgba(getComputedStyle(behind).backgroundColor).a === 0) { behind = behind.parentElement; }"
+            + " const [a, b] = [luminance(rgba(getComputedStyle(text).color)), luminance(rgba(getComputedStyle(behind).backgroundColor))];"
+            + " return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); }";
+
+    @Test
+    void withoutDeclaredChannelsThePageHasNoChannelGroupAndSubscribesAsBefore() {
+        assertThat(Json.createReader(new StringReader(api.get("api/channels").body())).readArray())
+                .as("the shared Payara declares no channels").isEmpty();
+        stubPush();
+        browser.grantNotifications(origin);
+        browser.open(page);
+        browser.awaitState("default", WAIT);
+
+        assertThat(browser.script("return document.querySelectorAll('fieldset, input, #channels, #channels-status').length")).isEqualTo(0L);
+        browser.click("#subscribe");
+        browser.awaitState("subscribed", WAIT);
+        String id = browser.text("#subscription-id");
+
+        assertThat(browser.script("return document.querySelectorAll('fieldset, input').length")).isEqualTo(0L);
+        assertThat(storedChannels(id)).isEmpty();
+        assertThat(browser.consoleErrors()).isEmpty();
+        assertThat(api.delete("api/subscriptions/" + id).status()).isEqualTo(204);
+    }
+
+    @Test
+    void theWorkersRenewalNamesTheOldIdSoTheServerMovesTheChannelsAndDropsTheOldRecord() throws IOException {
+        useServerWithChannels();
+        stubPush();
+        // the test runs sw.js's own listener in the page (Chromium never fires pushsubscriptionchange), which needs eval
+        browser.cdp("Page.setBypassCSP", Map.of("enabled", true));
+        browser.grantNotifications(origin);
+        browser.open(page);
+        browser.awaitState("default", WAIT);
+        browser.click("#channel-news");
+        browser.click("#subscribe");
+        browser.awaitState("subscribed", WAIT);
+        String oldId = browser.text("#subscription-id");
+        var renewed = TestSubscriber.create();
+
+        Object cached = browser.asyncScript(RENEWAL, renewed.endpoint(), renewed.p256dh(), renewed.authSecret());
+
+        assertThat(cached).as("the id the worker keeps").isInstanceOf(String.class).isNotEqualTo(oldId);
+        String newId = (String) cached;
+        assertThat(api.get("api/subscriptions/" + oldId).status()).as("the old record is gone").isEqualTo(404);
+        var record = api.get("api/subscriptions/" + newId).json();
+        assertThat(record.getString("endpoint")).isEqualTo(renewed.endpoint());
+        assertThat(storedChannels(newId)).containsExactly("news");
+
+        // the browser now holds the renewed subscription: the next visit finds it under the worker's id
+        String serverKey = api.get("api/subscribe").json().getString("public_key");
+        browser.script("localStorage.setItem('__herald_test_subscription', JSON.stringify({endpoint: arguments[0],"
+                + " p256dh: arguments[1], auth: arguments[2], key: arguments[3]}))",
+                renewed.endpoint(), renewed.p256dh(), renewed.authSecret(), serverKey);
+        browser.reload();
+        browser.awaitState("subscribed", WAIT);
+
+        assertThat(browser.text("#subscription-id")).isEqualTo(newId);
+        assertThat(browser.text("#status-note")).as("nothing registered again").isEmpty();
+        assertThat(checkedChannels()).containsExactly("news");
+        assertThat(api.delete("api/subscriptions/" + newId).status()).isEqualTo(204);
+    }
+
+    /**
+     * Loads sw.js with a stand-in `self` (page globals: fetch, caches), fires its pushsubscriptionchange
+     * listener with a new subscription and answers the id then kept in the Cache API.
+     */
+    static final String RENEWAL = "const [endpoint, p256dh, auth, done] = arguments;"
+            + "const listeners = {};"
+            + "const worker = { addEventListener: (type, listener) => { listeners[type] = listener; },"
+            + " registration: { scope: new URL('./', location.href).href } };"
+            + "fetch('sw.js', { cache: 'no-store' }).then(response => response.text()).then(source => {"
+            + " new Function('self', source)(worker);"
+            + " let work = null;"
+            + " listeners.pushsubscriptionchange({ waitUntil: promise => { work = promise; },"
+            + "  newSubscription: { toJSON: () => ({ endpoint, expirationTime: null, keys: { p256dh, auth } }) } });"
+            + " return work; })"
+            + ".then(() => caches.open('herald-state'))"
+            + ".then(cache => cache.match(new URL('herald-state/subscription-id', location.href).href))"
+            + ".then(response => response ? response.text() : null)"
+            + ".then(done, error => done('failed: ' + error));";
+
+    List<String> storedChannels(String id) {
+        return api.get("api/subscriptions/" + id).json().getJsonArray("channels").getValuesAs(JsonString::getString);
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> checkedChannels() {
+        return (List<String>) browser.script("return [...document.querySelectorAll('#channel-list input:checked')].map(box => box.value)");
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> channelLabels() {
+        return (List<String>) browser.script("return [...document.querySelectorAll('#channel-list label')].map(label => label.textContent.trim())");
+    }
+
+    /** Waits until the page has settled its channel changes with that message, and returns it. */
+    String awaitChannelStatus(String expected) {
+        return Browser.await(() -> {
+            String status = browser.text("#channels-status");
+            return expected.equals(status) && "false".equals(browser.find("#channels").getAttribute("aria-busy")) ? status : null;
+        }, WAIT, () -> "channel status '" + expected + "', have '" + browser.text("#channels-status") + "'; errors " + browser.consoleErrors());
+    }
+
+    WebElement activeElement() {
+        return (WebElement) browser.script("return document.activeElement");
+    }
+
+    String focused() {
+        return (String) browser.script("return document.activeElement.id");
     }
 
     /**

@@ -88,6 +88,8 @@ public final class FanOutBenchmark {
         String xmx = System.getProperty("bench.xmx", "256m");
         String opts = System.getProperty("bench.opts", "").trim();
         String prefix = "herald-bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        // bench.channel: 3N subscriptions, N of them in the channel "bench", and each run notifies that channel
+        boolean channel = Boolean.getBoolean("bench.channel");
         System.out.printf("bench: N=%d, stub latency %d ms, %d runs, %d server instance%s -Xmx%s %s, prefix %s%n", n, latencyMs, runs,
                 instances, instances == 1 ? "" : "s", xmx, opts, prefix);
 
@@ -98,8 +100,9 @@ public final class FanOutBenchmark {
             var servers = new ArrayList<Instance>();
             try {
                 long memoryBefore = usedMemory();
-                fill(prefix, n, stub);
-                printMemory(prefix, n, usedMemory() - memoryBefore);
+                int stored = channel ? 3 * n : n;
+                fill(prefix, stored, stub, channel);
+                printMemory(prefix, stored, usedMemory() - memoryBefore);
                 servers.addAll(startAll(prefix, instances, xmx, opts));
                 for (int i = 1; i <= warmup; i++) {
                     var run = run(servers, prefix, n);
@@ -140,6 +143,7 @@ public final class FanOutBenchmark {
                 properties.put("herald.push.allowed-hosts", "127.0.0.1");
                 properties.put("herald.api.tokens", Api.TOKEN);
                 properties.put("herald.instance.name", name);
+                properties.put("herald.channels", "bench=Bench,other=Other");
                 Path gcLog = Files.createTempFile("herald-bench-gc-" + name + "-", ".log");
                 var jvmOptions = new ArrayList<String>();
                 if (!opts.isEmpty()) {
@@ -196,7 +200,8 @@ public final class FanOutBenchmark {
         var reply = http.send(Api.authorize(HttpRequest.newBuilder(servers.get(0).micro().uri("/api/notify")))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"Benchmark\",\"body\":\"" + "b".repeat(200)
-                        + "\",\"url\":\"/bench\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                        + "\",\"url\":\"/bench\"" + (Boolean.getBoolean("bench.channel") ? ",\"channels\":[\"bench\"]" : "") + "}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (reply.statusCode() != 202) {
             throw new IllegalStateException("notify answered " + reply.statusCode() + ": " + reply.body());
         }
@@ -411,29 +416,27 @@ public final class FanOutBenchmark {
                 infoDelta / (double) n, record, (byEndpoint + ids) / (double) n, sample.size(), byEndpoint, ids);
     }
 
-    /** N subscriptions in Herald's Redis layout (docs/internals.md), all to the stub and sharing one key pair. */
-    static void fill(String prefix, int n, PushServiceStub stub) throws Exception {
+    /**
+     * N subscriptions through the real store (SubscriptionStore, its Lua), all to the stub and sharing one key pair; with
+     * channel, every third in the channel "bench" and the rest in "other".
+     */
+    static void fill(String prefix, int n, PushServiceStub stub, boolean channel) throws Exception {
         long start = System.nanoTime();
         var keys = TestSubscriber.create("");
-        var sha = MessageDigest.getInstance("SHA-256");
-        var redis = TestRedis.client();
-        for (int from = 0; from < n; from += 5000) {
-            try (var pipeline = redis.pipelined()) {
-                for (int i = from; i < Math.min(n, from + 5000); i++) {
-                    String id = UUID.randomUUID().toString();
-                    String endpoint = stub.endpoint("bench-" + i);
-                    String hash = HexFormat.of().formatHex(sha.digest(endpoint.getBytes(StandardCharsets.UTF_8)));
-                    var record = new LinkedHashMap<String, String>();
-                    record.put("subscription", TestSubscriber.json(endpoint, keys.p256dh(), keys.authSecret(), "null"));
-                    record.put("endpoint", hash);
-                    pipeline.hset(prefix + "subscription:" + id, record);
-                    pipeline.hset(prefix + "subscriptions:by-endpoint", hash, id);
-                    pipeline.zadd(prefix + "subscriptions", 0, id);
-                }
-                pipeline.sync();
+        var redis = dev.herald.platform.control.Redises.connect(prefix);
+        try {
+            var store = dev.herald.subscriptions.control.Stores.on(redis);
+            var subscriptionKeys = new dev.herald.subscriptions.entity.Subscription.Keys(keys.p256dh(), keys.authSecret());
+            for (int i = 0; i < n; i++) {
+                var subscription = new dev.herald.subscriptions.entity.Subscription(stub.endpoint("bench-" + i), null, subscriptionKeys);
+                store.upsert(new dev.herald.subscriptions.entity.Subscribing(subscription,
+                        channel ? List.of(i % 3 == 0 ? "bench" : "other") : null, null, false, null));
             }
+        } finally {
+            dev.herald.platform.control.Redises.close(redis);
         }
-        System.out.printf("filled %,d subscriptions in %.1f s%n", n, (System.nanoTime() - start) / 1e9);
+        System.out.printf("filled %,d subscriptions in %.1f s%s%n", n, (System.nanoTime() - start) / 1e9,
+                channel ? ", a third of them in the channel that is notified" : "");
     }
 
     static void deletePrefix(String prefix) {

@@ -43,7 +43,11 @@ public final class TestRedis {
 
     /** Every key under the prefix with a printable form of its value, for before/after comparisons. */
     public static Map<String, String> snapshot(String prefix) {
-        var jedis = client();
+        return snapshotOf(client(), prefix);
+    }
+
+    /** The same, of another Redis (a test's own process). */
+    public static Map<String, String> snapshotOf(UnifiedJedis jedis, String prefix) {
         var result = new TreeMap<String, String>();
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
@@ -58,6 +62,7 @@ public final class TestRedis {
 
     static String describe(UnifiedJedis jedis, String key) {
         return switch (jedis.type(key)) {
+            case "stream" -> jedis.xrange(key, (redis.clients.jedis.StreamEntryID) null, (redis.clients.jedis.StreamEntryID) null).toString();
             case "string" -> jedis.get(key);
             case "hash" -> new TreeMap<>(jedis.hgetAll(key)).toString();
             case "set" -> new java.util.TreeSet<>(jedis.smembers(key)).toString();

@@ -46,12 +46,12 @@ final class BatchRun {
     }
 
     /**
-     * Dispatches every item that is due (records: each item's stored JSON, null when gone), or hands it
+     * Dispatches every item that is due (records: each item's stored fields, SubscriptionStore.load, null when gone), or hands it
      * back when stopping; an item of a local-time job whose hour has not come waits for it, and a
      * throttled job's pushes wait for their slots (without holding an in-flight permit). Returns once
      * none is in flight, or a stop's deadline passed. After a cancel nothing more is dispatched.
      */
-    void deliver(JobSpec spec, List<String> records, Dispatcher dispatcher, Context context) throws InterruptedException {
+    void deliver(JobSpec spec, List<List<String>> records, Dispatcher dispatcher, Context context) throws InterruptedException {
         var items = unit.items();
         long now = System.currentTimeMillis();
         var due = new ArrayList<Integer>();
@@ -65,8 +65,8 @@ final class BatchRun {
                 tally.now(item);
                 continue;
             }
-            String json = records.get(i);
-            if (json == null) {
+            List<String> fields = records.get(i);
+            if (fields == null) {
                 // listed ids were counted when the job was accepted; a broadcast's id that is gone was never reached
                 if (unit.lane() == Lane.PRIORITY) {
                     tally.failed("unknown subscription");
@@ -77,14 +77,14 @@ final class BatchRun {
             }
             Subscription subscription;
             try {
-                subscription = Subscription.fromStored(json);
+                subscription = Subscription.fromFields(fields.get(0), fields.get(1), fields.get(2), fields.get(3));
             } catch (RuntimeException e) {
                 LOG.warning(() -> "notification " + unit.jobId() + ": subscription " + item.id() + " is unreadable: " + e);
                 tally.failed("unreadable subscription");
                 continue;
             }
             if (subscription.expiredAt(now)) {
-                tally.removed(item.id());
+                tally.removed(item.id(), "expired");
                 continue;
             }
             if (spec.localTime() != null) {
@@ -162,9 +162,9 @@ final class BatchRun {
             return;
         }
         switch (settled.kind()) {
-            case SENT -> tally.sent();
-            case REMOVE -> tally.removed(item.id());
-            case FAIL -> tally.failed(settled.reason());
+            case SENT -> tally.succeeded(item.id());
+            case REMOVE -> tally.removed(item.id(), settled.reason());
+            case FAIL -> tally.failed(item.id(), settled.reason());
             case LATER -> tally.later(new Item(item.id(), settled.retries()), settled.retryIn());
         }
         if (inFlight.isEmpty()) {

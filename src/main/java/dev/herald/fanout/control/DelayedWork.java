@@ -31,7 +31,7 @@ public class DelayedWork {
     static final int MOVE_AT_ONCE = 100;
 
     // KEYS: delayed set, cancels, subscription ids, clock. ARGV: stream key prefix, most to move, job key prefix, index key,
-    // cancels since (ms, '' for none). Returns {moved, ms until the next is due or -1, now, cancelled job ids...}.
+    // cancels since (ms, '' for none), key prefix P. Returns {moved, ms until the next is due or -1, now, cancelled job ids...}.
     static final Script MOVE_DUE = new Script(JobStore.JOB_FUNCTIONS + """
             local millis = now_ms(KEYS[4])
             local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', millis, 'LIMIT', 0, tonumber(ARGV[2]))
@@ -40,7 +40,7 @@ public class DelayedWork {
               if kind == 'start' then
                 local lane, job = string.match(rest, '^([^|]+)|(.*)$')
                 if redis.call('HGET', ARGV[3] .. job, 'state') == 'scheduled' then
-                  start_job(ARGV[3] .. job, job, ARGV[1] .. lane, KEYS[3], ARGV[4], millis)
+                  start_job(ARGV[6], ARGV[3] .. job, job, ARGV[1] .. lane, ARGV[4], millis)
                 end
               elseif kind == 'walk' then
                 local lane, job, after = string.match(rest, '^([^|]+)|([^|]+)|(.*)$')
@@ -91,7 +91,8 @@ public class DelayedWork {
     public Moved moveDue(long cancelsSince) {
         List<?> result = (List<?>) MOVE_DUE.run(redis.client(), List.of(redis.key(Keys.DELAYED), redis.key(Keys.CANCELS),
                 redis.key(Keys.SUBSCRIPTIONS), clock.shiftKey()), List.of(redis.key(Keys.STREAM), String.valueOf(MOVE_AT_ONCE),
-                redis.key(Keys.JOB), redis.key(Keys.NOTIFICATIONS), cancelsSince < 0 ? "" : String.valueOf(cancelsSince)));
+                redis.key(Keys.JOB), redis.key(Keys.NOTIFICATIONS), cancelsSince < 0 ? "" : String.valueOf(cancelsSince),
+                redis.prefix()));
         long next = (Long) result.get(1);
         var cancelled = new ArrayList<String>();
         for (int i = 3; i < result.size(); i++) {

@@ -66,16 +66,70 @@ public class JobStore {
             local function expire_job(job, failures, index, id, now, ttl)
               redis.call('EXPIRE', job, ttl)
               redis.call('EXPIRE', failures, ttl)
-              redis.call('DEL', job .. ':throttle')
+              redis.call('EXPIRE', job .. ':removals', ttl)
+              redis.call('DEL', job .. ':throttle', job .. ':audience')
               redis.call('ZADD', index .. ':expiry', now + ttl * 1000, id)
             end
-            -- writes a job's first units into its lane's stream: the walk step, or the listed batches
-            local function start_job(job, id, stream, subscriptions, index, now)
+            -- the union of channels (comma list), users and listed ids (space lists) into the sorted set dest, each once;
+            -- listed ids without a record are left out. Returns how many were left out.
+            local function build_audience(P, dest, channels, users, ids)
+              local unknown = 0
+              for sid in string.gmatch(ids or '', '[^ ]+') do
+                if redis.call('EXISTS', P .. '%1$s' .. sid) == 1 then
+                  redis.call('ZADD', dest, 0, sid)
+                else
+                  unknown = unknown + 1
+                end
+              end
+              local keys = {}
+              for c in string.gmatch(channels or '', '[^,]+') do
+                keys[#keys + 1] = P .. '%2$s' .. c
+              end
+              for u in string.gmatch(users or '', '[^ ]+') do
+                keys[#keys + 1] = P .. '%3$s' .. u
+              end
+              for i = 1, #keys, 500 do
+                local sources = {dest}
+                for j = i, math.min(i + 499, #keys) do
+                  sources[#sources + 1] = keys[j]
+                end
+                -- channels are plain sets (score 1 each): weight 0 keeps every score 0, the order a walk needs
+                local args = {dest, #sources}
+                for _, source in ipairs(sources) do
+                  args[#args + 1] = source
+                end
+                args[#args + 1] = 'WEIGHTS'
+                for _ = 1, #sources do
+                  args[#args + 1] = 0
+                end
+                redis.call('ZUNIONSTORE', unpack(args))
+              end
+              return unknown
+            end
+            -- writes a job's first units into its lane's stream: the walk step (over every subscription, or over the
+            -- union it targets, made now), or the listed batches
+            local function start_job(P, job, id, stream, index, now)
               local spec = redis.call('HMGET', job, 'start', 'start_ids', 'throttle', 'total', 'created')
               local units = 0
+              local expected = spec[4]
               if spec[1] == 'walk' then
                 redis.call('XADD', stream, '*', 'job', id, 'kind', 'walk', 'after', '')
                 units = 1
+                expected = redis.call('ZCARD', P .. '%4$s')
+              elseif spec[1] == 'union' then
+                local audience = job .. ':audience'
+                local src = redis.call('HMGET', job, 'src_channels', 'src_users', 'src_ids')
+                local unknown = build_audience(P, audience, src[1], src[2], src[3])
+                redis.call('HSET', job, 'audience', audience)
+                redis.call('HDEL', job, 'src_channels', 'src_users', 'src_ids')
+                if unknown > 0 then
+                  redis.call('HINCRBY', job, 'total', unknown)
+                  redis.call('HINCRBY', job, 'failed', unknown)
+                  redis.call('HINCRBY', job .. ':failures', 'unknown subscription', unknown)
+                end
+                redis.call('XADD', stream, '*', 'job', id, 'kind', 'walk', 'after', '')
+                units = 1
+                expected = redis.call('ZCARD', audience)
               elseif spec[2] then
                 for ids in string.gmatch(spec[2], '[^,]+') do
                   redis.call('XADD', stream, '*', 'job', id, 'kind', 'batch', 'ids', ids)
@@ -84,17 +138,18 @@ public class JobStore {
               end
               redis.call('HSET', job, 'state', 'running', 'started', now, 'units', units)
               if spec[3] then
-                redis.call('HSET', job, 'expected', spec[1] == 'walk' and redis.call('ZCARD', subscriptions) or spec[4])
+                redis.call('HSET', job, 'expected', expected)
               end
               redis.call('HDEL', job, 'start', 'start_ids')
               reindex(index, id, spec[5], 'scheduled', 'running')
             end
-            """;
+            """.formatted(Keys.SUBSCRIPTION, Keys.CHANNEL, Keys.USER, Keys.SUBSCRIPTIONS);
 
     // KEYS: job hash, lane stream, idempotency key (unused when ARGV[2] is ''), delayed set, subscription ids, clock.
     // ARGV: job id, body hash, idempotency ttl ms, payload, ttl, urgency, topic, lane, total, first kind ('walk' | 'batch'),
     // send_at ms or '', title, target, local time or '', throttle per minute or '', index key, longest schedule ahead ms,
-    // then one id list per batch. Returns {job id, 1 new | 0 replayed, 1 same body | 0 other body}, or {'', -1, now} when
+    // key prefix P, then one id list per batch (first kind 'batch') or the union's channels, users and ids (first kind
+    // 'union'). Returns {job id, 1 new | 0 replayed, 1 same body | 0 other body}, or {'', -1, now} when
     // send_at is in the past or too far ahead by Herald's clock (a replay is found before that is judged).
     static final Script ACCEPT = new Script(JOB_FUNCTIONS + """
             if ARGV[2] ~= '' then
@@ -112,9 +167,11 @@ public class JobStore {
             redis.call('HSET', KEYS[1], 'state', 'scheduled', 'created', now, 'total', ARGV[9], 'sent', 0, 'removed', 0,
               'failed', 0, 'units', 0, 'payload', ARGV[4], 'ttl', ARGV[5], 'urgency', ARGV[6], 'topic', ARGV[7], 'lane', ARGV[8],
               'title', ARGV[12], 'target', ARGV[13], 'start', ARGV[10])
-            if #ARGV >= 18 then
+            if ARGV[10] == 'union' then
+              redis.call('HSET', KEYS[1], 'src_channels', ARGV[19], 'src_users', ARGV[20], 'src_ids', ARGV[21])
+            elseif #ARGV >= 19 then
               local batches = {}
-              for i = 18, #ARGV do
+              for i = 19, #ARGV do
                 batches[#batches + 1] = ARGV[i]
               end
               redis.call('HSET', KEYS[1], 'start_ids', table.concat(batches, ','))
@@ -131,7 +188,7 @@ public class JobStore {
               redis.call('HSET', KEYS[1], 'send_at', ARGV[11])
               redis.call('ZADD', KEYS[4], ARGV[11], 'start|' .. ARGV[8] .. '|' .. ARGV[1])
             else
-              start_job(KEYS[1], ARGV[1], KEYS[2], KEYS[5], index, now)
+              start_job(ARGV[18], KEYS[1], ARGV[1], KEYS[2], index, now)
             end
             if ARGV[2] ~= '' then
               redis.call('HSET', KEYS[3], 'job', ARGV[1], 'body', ARGV[2])
@@ -139,6 +196,19 @@ public class JobStore {
             end
             return {ARGV[1], 1, 1}
             """);
+
+    // ARGV: P, 'everyone' | 'listed' | 'union', channels, users, ids (as ACCEPT takes them), a scratch key. How many
+    // subscriptions a job would reach now: counted from the same sets its walk would cut, and left as it was.
+    static final Script REACH = new Script(JOB_FUNCTIONS + """
+            if ARGV[2] == 'everyone' then
+              return redis.call('ZCARD', ARGV[1] .. '%s')
+            end
+            redis.call('DEL', ARGV[6])
+            build_audience(ARGV[1], ARGV[6], ARGV[3], ARGV[4], ARGV[5])
+            local reach = redis.call('ZCARD', ARGV[6])
+            redis.call('DEL', ARGV[6])
+            return reach
+            """.formatted(Keys.SUBSCRIPTIONS));
 
     // KEYS: job, failures, delayed set, cancels, clock. ARGV: job id, ttl s, index key.
     // Returns what the job was: 'missing', 'done', 'cancelled' (already), or 'scheduled' / 'running' (cancelled now).
@@ -225,6 +295,10 @@ public class JobStore {
             for (int from = 0; from < listed.ids().size(); from += batchSize) {
                 batches.add(String.join(" ", listed.ids().subList(from, Math.min(listed.ids().size(), from + batchSize))));
             }
+        } else if (job.audience() instanceof Audience.Union union) {
+            args.add("0");
+            args.add("union");
+            batches.addAll(sources(union));
         } else {
             args.add("0");
             args.add("walk");
@@ -236,6 +310,7 @@ public class JobStore {
         args.add(plan.throttled() ? String.valueOf(plan.throttlePerMinute()) : "");
         args.add(index());
         args.add(String.valueOf(maxAhead.toMillis()));
+        args.add(redis.prefix());
         args.addAll(batches);
         String idempotencyKey = redis.key(idempotency.map(Idempotency::key).orElse(Keys.IDEMPOTENCY));
         List<?> result = (List<?>) ACCEPT.run(redis.client(), List.of(key(job.id()),
@@ -258,6 +333,26 @@ public class JobStore {
             this.now = now;
             this.maxAhead = maxAhead;
         }
+    }
+
+    /** The union's channels, users and ids as the scripts take them. */
+    static List<String> sources(Audience.Union union) {
+        return List.of(String.join(",", union.channels()), String.join(" ", union.users()), String.join(" ", union.ids()));
+    }
+
+    /** How many subscriptions a job for this audience would reach now (a dry run: nothing is written). */
+    public long reach(Audience audience) {
+        var args = new ArrayList<String>(List.of(redis.prefix()));
+        if (audience instanceof Audience.Listed listed) {
+            args.addAll(List.of("listed", "", "", String.join(" ", listed.ids())));
+        } else if (audience instanceof Audience.Union union) {
+            args.add("union");
+            args.addAll(sources(union));
+        } else {
+            args.addAll(List.of("everyone", "", "", ""));
+        }
+        args.add(redis.key(Keys.JOB + "reach:" + java.util.UUID.randomUUID()));
+        return (Long) REACH.run(redis.client(), List.of(), args);
     }
 
     /** What cancelling did. */
@@ -288,11 +383,12 @@ public class JobStore {
         try (var pipeline = redis.client().pipelined()) {
             var job = pipeline.hgetAll(key(id));
             var failures = pipeline.hgetAll(failuresKey(id));
+            var removals = pipeline.hgetAll(key(id) + Keys.REMOVALS);
             pipeline.sync();
             if (job.get().isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(JobReport.fromStored(id, job.get(), failures.get()));
+            return Optional.of(JobReport.fromStored(id, job.get(), failures.get(), removals.get()));
         }
     }
 
@@ -316,14 +412,16 @@ public class JobStore {
         try (var pipeline = redis.client().pipelined()) {
             var jobs = new ArrayList<Response<Map<String, String>>>();
             var failures = new ArrayList<Response<Map<String, String>>>();
+            var removals = new ArrayList<Response<Map<String, String>>>();
             for (String id : ids) {
                 jobs.add(pipeline.hgetAll(key(id)));
                 failures.add(pipeline.hgetAll(failuresKey(id)));
+                removals.add(pipeline.hgetAll(key(id) + Keys.REMOVALS));
             }
             pipeline.sync();
             for (int i = 0; i < ids.size(); i++) {
                 if (!jobs.get(i).get().isEmpty()) {
-                    reports.add(JobReport.fromStored(ids.get(i), jobs.get(i).get(), failures.get(i).get()));
+                    reports.add(JobReport.fromStored(ids.get(i), jobs.get(i).get(), failures.get(i).get(), removals.get(i).get()));
                 }
             }
         }

@@ -56,10 +56,13 @@ public class Settlement {
             """;
 
     // KEYS: stream, job, failures, by-endpoint, ids, delayed, clock. ARGV: group, entry, job id, instance, ttl s,
-    // record prefix, sent, removed, failed, missing, settled, ids to queue now, lane, index key, change of waiting,
-    // n retry groups, (delay ms, ids)*, n wait groups, (due ms, ids)*, n reasons, (reason, count)*, ids to remove...
-    // A cancelled job's outcomes are counted (they were sent), but nothing of it is queued again.
-    static final Script SETTLE = new Script(CLOSE_UNITS + SubscriptionStore.DELETE_FUNCTION + """
+    // key prefix P, sent, removed, failed, missing, settled, ids to queue now, lane, index key, change of waiting,
+    // n retry groups, (delay ms, ids)*, n wait groups, (due ms, ids)*, n reasons, (reason, count)*, n removal reasons,
+    // (reason, count)*, longest failure streak, stale after s, n successes, ids*, n strikes, (id, reason)*, ids to remove...
+    // A cancelled job's outcomes are counted (they were sent), but nothing of it is queued again. Successes reset a
+    // subscription's health; a strike grows its streak, and one with max-failure-streak failures in a row and no
+    // success for stale-after is removed, counted as removed (reason "stale") instead of failed.
+    static final Script SETTLE = new Script(CLOSE_UNITS + SubscriptionStore.FUNCTIONS + """
             local claimed = claim_entry(KEYS[1], ARGV[1], ARGV[2], KEYS[2])
             if claimed < 0 then
               return claimed
@@ -105,11 +108,56 @@ public class Settlement {
               redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1])
               i = i + 2
             end
+            local removals = KEYS[2] .. ':removals'
+            local removal_reasons = tonumber(ARGV[i])
+            i = i + 1
+            for r = 1, removal_reasons do
+              redis.call('HINCRBY', removals, ARGV[i], ARGV[i + 1])
+              i = i + 2
+            end
+            local P = ARGV[6]
+            local max_streak, stale = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+            local now_s = math.floor(now / 1000)
+            i = i + 2
+            local successes = tonumber(ARGV[i])
+            i = i + 1
+            for r = 1, successes do
+              local record = P .. '%1$s' .. ARGV[i]
+              if redis.call('EXISTS', record) == 1 then
+                redis.call('HSET', record, 's', now_s, 'f', 0)
+              end
+              i = i + 1
+            end
+            local strikes = tonumber(ARGV[i])
+            i = i + 1
+            for r = 1, strikes do
+              local id, reason = ARGV[i], ARGV[i + 1]
+              local record = P .. '%1$s' .. id
+              if redis.call('EXISTS', record) == 1 then
+                local streak = redis.call('HINCRBY', record, 'f', 1)
+                local last = tonumber(redis.call('HGET', record, 's') or redis.call('HGET', record, 't') or now_s)
+                if streak >= max_streak and now_s - last >= stale then
+                  delete_subscription(P, id)
+                  redis.call('HINCRBY', KEYS[2], 'failed', -1)
+                  redis.call('HINCRBY', KEYS[2], 'removed', 1)
+                  if redis.call('HINCRBY', KEYS[3], reason, -1) <= 0 then
+                    redis.call('HDEL', KEYS[3], reason)
+                  end
+                  redis.call('HINCRBY', removals, 'stale', 1)
+                end
+              end
+              i = i + 2
+            end
             for r = i, #ARGV do
-              delete_subscription(ARGV[6], KEYS[4], KEYS[5], ARGV[r])
+              delete_subscription(P, ARGV[r])
+            end
+            if not live then
+              -- ended already: what this settle made of its reasons expires with the job
+              redis.call('EXPIRE', KEYS[3], ARGV[5])
+              redis.call('EXPIRE', removals, ARGV[5])
             end
             return close_units(KEYS[2], KEYS[3], units, ARGV[5], ARGV[14], ARGV[3], now)
-            """);
+            """.formatted(Keys.SUBSCRIPTION));
 
     // KEYS: stream, job, failures, ids, delayed, clock. ARGV: group, entry, job id, after, batch size, ttl s, index key, lane.
     // Cuts the next batch of a broadcast from the sorted id set, and the walk step after it when there may be more. A
@@ -131,7 +179,8 @@ public class Settlement {
               size = math.min(size, math.ceil(rate / 60))
             end
             local from = ARGV[4] == '' and '-' or '(' .. ARGV[4]
-            local ids = redis.call('ZRANGEBYLEX', KEYS[4], from, '+', 'LIMIT', 0, size)
+            local audience = redis.call('HGET', KEYS[2], 'audience')
+            local ids = redis.call('ZRANGEBYLEX', audience or KEYS[4], from, '+', 'LIMIT', 0, size)
             local units = -1
             local next_free = now
             if #ids > 0 then
@@ -145,6 +194,10 @@ public class Settlement {
               end
               redis.call('HINCRBY', KEYS[2], 'total', #ids)
               units = units + 1
+            end
+            if #ids < size and audience then
+              -- the union it targeted was walked to its end
+              redis.call('DEL', audience)
             end
             if #ids == size then
               local due = next_free - 1000
@@ -174,7 +227,7 @@ public class Settlement {
             local now = now_ms(KEYS[6])
             local count = tonumber(ARGV[7])
             if ARGV[5] == 'walk' then
-              count = redis.call('ZLEXCOUNT', KEYS[5], ARGV[6] == '' and '-' or '(' .. ARGV[6], '+')
+              count = redis.call('ZLEXCOUNT', redis.call('HGET', KEYS[2], 'audience') or KEYS[5], ARGV[6] == '' and '-' or '(' .. ARGV[6], '+')
               redis.call('HINCRBY', KEYS[2], 'total', count)
             end
             if count > 0 then
@@ -201,6 +254,14 @@ public class Settlement {
     @ConfigProperty(name = "herald.delivery.batch-size")
     int batchSize;
 
+    @Inject
+    @ConfigProperty(name = "herald.subscriptions.max-failure-streak")
+    int maxFailureStreak;
+
+    @Inject
+    @ConfigProperty(name = "herald.subscriptions.stale-after")
+    Duration staleAfter;
+
     /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         // nothing to do: being created on the deploying thread is the point
@@ -210,7 +271,7 @@ public class Settlement {
     public long settle(Unit unit, Tally tally, String instance) {
         var args = new ArrayList<String>();
         synchronized (tally) {
-            args.addAll(List.of(Keys.GROUP, unit.entryId(), unit.jobId(), instance, ttl(), redis.key(Keys.SUBSCRIPTION),
+            args.addAll(List.of(Keys.GROUP, unit.entryId(), unit.jobId(), instance, ttl(), redis.prefix(),
                     String.valueOf(tally.sent), String.valueOf(tally.removed), String.valueOf(tally.failed),
                     String.valueOf(tally.missing), String.valueOf(tally.settled()), Unit.tokens(tally.now), unit.lane().key(),
                     index(), String.valueOf(tally.waitCount() - (unit.waited() ? unit.items().size() : 0)),
@@ -228,6 +289,20 @@ public class Settlement {
             tally.failures.forEach((reason, count) -> {
                 args.add(reason);
                 args.add(String.valueOf(count));
+            });
+            args.add(String.valueOf(tally.removalReasons.size()));
+            tally.removalReasons.forEach((reason, count) -> {
+                args.add(reason);
+                args.add(String.valueOf(count));
+            });
+            args.add(String.valueOf(maxFailureStreak));
+            args.add(String.valueOf(staleAfter.toSeconds()));
+            args.add(String.valueOf(tally.successes.size()));
+            args.addAll(tally.successes);
+            args.add(String.valueOf(tally.strikes.size()));
+            tally.strikes.forEach((id, reason) -> {
+                args.add(id);
+                args.add(reason);
             });
             args.addAll(tally.removals);
         }

@@ -25,6 +25,12 @@ final class Tally {
     long missing;
     final Map<String, Long> failures = new TreeMap<>();
     final List<String> removals = new ArrayList<>();
+    /** Why subscriptions were removed: "HTTP 410", "expired", ... -> count. */
+    final Map<String, Long> removalReasons = new TreeMap<>();
+    /** Subscriptions whose push was accepted (2xx): their health is reset. */
+    final List<String> successes = new ArrayList<>();
+    /** Subscriptions whose push failed in a way that may be their fault -> that reason: their streak grows. */
+    final Map<String, String> strikes = new java.util.LinkedHashMap<>();
     final List<Item> now = new ArrayList<>();
     /** Due in (ms, rounded up to DUE_GRANULARITY_MILLIS) -> items. */
     final Map<Long, List<Item>> later = new TreeMap<>();
@@ -36,8 +42,26 @@ final class Tally {
     }
 
     synchronized void removed(String id) {
+        removed(id, "gone");
+    }
+
+    synchronized void removed(String id, String reason) {
         removed++;
         removals.add(id);
+        removalReasons.merge(reason, 1L, Long::sum);
+    }
+
+    synchronized void succeeded(String id) {
+        sent++;
+        successes.add(id);
+    }
+
+    /** Failed for good with reason; when it may be the subscription's fault, its streak grows (Outcome.subscriptionsFault). */
+    synchronized void failed(String id, String reason) {
+        failed(reason);
+        if (dev.herald.push.control.Outcome.subscriptionsFault(reason)) {
+            strikes.put(id, reason);
+        }
     }
 
     synchronized void failed(String reason) {

@@ -3,6 +3,7 @@ package dev.herald.fanout.entity;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.TreeMap;
  * they do not apply, throttlePerMinute is 0 without a limit.
  */
 public record JobReport(String id, String state, String title, String target, long total, long sent, long removed, long failed,
-                        long waiting, Map<String, Long> failures, Instant created, Instant sendAt, Instant started,
+                        long waiting, Map<String, Long> failures, Map<String, Long> removals, Instant created, Instant sendAt, Instant started,
                         Instant finished, LocalTime localTime, int throttlePerMinute, Instant expectedEnd,
                         Map<String, Long> deliveredBy) {
 
@@ -42,9 +43,11 @@ public record JobReport(String id, String state, String title, String target, lo
     }
 
     /** Reads the job hash and its failures hash as the fan-out's scripts write them (times in epoch milliseconds). */
-    public static JobReport fromStored(String id, Map<String, String> job, Map<String, String> failures) {
+    public static JobReport fromStored(String id, Map<String, String> job, Map<String, String> failures, Map<String, String> removals) {
         var counts = new TreeMap<String, Long>();
         failures.forEach((reason, count) -> counts.put(reason, Long.parseLong(count)));
+        var removedBy = new TreeMap<String, Long>();
+        removals.forEach((reason, count) -> removedBy.put(reason, Long.parseLong(count)));
         var by = new TreeMap<String, Long>();
         job.forEach((field, value) -> {
             if (field.startsWith(BY)) {
@@ -61,8 +64,8 @@ public record JobReport(String id, String state, String title, String target, lo
         }
         String localTime = job.get("local_time");
         return new JobReport(id, job.getOrDefault("state", RUNNING), job.getOrDefault("title", ""),
-                job.getOrDefault("target", "everyone"), number(job, "total"), number(job, "sent"), number(job, "removed"),
-                number(job, "failed"), number(job, "waiting"), counts, instant(job, "created"), instant(job, "send_at"), started,
+                job.getOrDefault("target", ""), number(job, "total"), number(job, "sent"), number(job, "removed"),
+                number(job, "failed"), number(job, "waiting"), counts, removedBy, instant(job, "created"), instant(job, "send_at"), started,
                 instant(job, "finished"), localTime == null ? null : LocalTime.parse(localTime), throttle, expectedEnd, by);
     }
 
@@ -79,12 +82,14 @@ public record JobReport(String id, String state, String title, String target, lo
     public JsonObject toJson() {
         var reasons = Json.createObjectBuilder();
         failures.forEach(reasons::add);
+        var removedBy = Json.createObjectBuilder();
+        removals.forEach(removedBy::add);
         var instances = Json.createObjectBuilder();
         deliveredBy.forEach(instances::add);
         var json = Json.createObjectBuilder()
                 .add("id", id).add("state", state).add("title", title).add("target", targetJson())
                 .add("total", total).add("sent", sent).add("removed", removed)
-                .add("failed", failed).add("pending", pending()).add("failures", reasons);
+                .add("failed", failed).add("pending", pending()).add("failures", reasons).add("removals", removedBy);
         time(json, "created", created);
         time(json, "send_at", sendAt);
         time(json, "started", started);
@@ -99,14 +104,14 @@ public record JobReport(String id, String state, String title, String target, lo
         return json.add("delivered_by", instances).build();
     }
 
-    /** {"type": "everyone"} or {"type": "subscriptions", "count": n}, from Audience.target(). */
-    JsonObject targetJson() {
-        int colon = target.indexOf(':');
-        if (colon < 0) {
-            return Json.createObjectBuilder().add("type", target).build();
+    /** The target as asked (Audience.target()): null for everybody. */
+    JsonValue targetJson() {
+        if (target == null || target.isEmpty()) {
+            return JsonValue.NULL;
         }
-        return Json.createObjectBuilder().add("type", target.substring(0, colon))
-                .add("count", Long.parseLong(target.substring(colon + 1))).build();
+        try (var reader = Json.createReader(new java.io.StringReader(target))) {
+            return reader.readObject();
+        }
     }
 
     static void time(JsonObjectBuilder json, String name, Instant value) {

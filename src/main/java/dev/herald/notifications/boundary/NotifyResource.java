@@ -10,6 +10,7 @@ import dev.herald.notifications.control.NotificationParser;
 import dev.herald.notifications.control.PreferWait;
 import dev.herald.platform.control.JsonBody;
 import dev.herald.platform.control.Uuids;
+import dev.herald.subscriptions.control.Channels;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -40,7 +41,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Produces(MediaType.APPLICATION_JSON)
 public class NotifyResource {
 
-    static final int MAX_BODY = 16 * 1024;
+    /** Fits 10,000 long user ids; the pushed payload keeps its own limit (PayloadEncryption.MAX_PLAINTEXT). */
+    static final int MAX_BODY = 1536 * 1024;
 
     @Inject
     Intake intake;
@@ -53,6 +55,9 @@ public class NotifyResource {
 
     @Inject
     Worker worker;
+
+    @Inject
+    Channels channels;
 
     @Inject
     @ConfigProperty(name = "herald.delivery.max-wait")
@@ -72,7 +77,11 @@ public class NotifyResource {
     @Path("notify")
     public Response notify(InputStream body, @HeaderParam("Prefer") String prefer) {
         var read = JsonBody.readWithBytes(body, MAX_BODY, headers.getLength());
-        var notification = NotificationParser.parse(read.json());
+        var notification = NotificationParser.parse(read.json(), channels);
+        if (notification.dryRun()) {
+            return Response.ok(Json.createObjectBuilder().add("reach", jobs.reach(notification.audience()))
+                    .add("payload_bytes", notification.payload(NotificationParser.SOME_JOB_ID).length).build()).build();
+        }
         var idempotency = IdempotencyKey.of(headers.getRequestHeader(IdempotencyKey.HEADER), bearer(), read.bytes(), idempotencyTtl);
         var accepted = intake.accept(notification, idempotency);
         var answer = answer(accepted.jobId(), PreferWait.of(prefer, maxWait).orElse(Duration.ZERO));

@@ -6,6 +6,8 @@ import dev.herald.notifications.entity.Notification;
 import dev.herald.platform.boundary.PayloadTooLargeException;
 import dev.herald.platform.control.Text;
 import dev.herald.platform.control.Uuids;
+import dev.herald.subscriptions.control.Channels;
+import dev.herald.subscriptions.control.UserIds;
 import dev.herald.push.entity.PushOptions;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -29,18 +31,25 @@ import java.util.regex.Pattern;
 public final class NotificationParser {
 
     static final Set<String> FIELDS = Set.of("title", "body", "url", "icon", "badge", "image", "tag",
-            "ttl", "urgency", "topic", "subscriptions", "send_at", "local_time", "throttle_per_minute");
+            "ttl", "urgency", "topic", "subscriptions", "channels", "users", "send_at", "local_time", "throttle_per_minute", "dry_run");
+    /** The most entries of one target list (subscriptions, channels or users). */
+    static final int MAX_TARGETS = 10_000;
     static final Pattern LOCAL_TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
     static final int MIN_THROTTLE = 60;
     static final int MAX_THROTTLE = 1_000_000;
     static final int MAX_TAG = 256;
     /** As long as any job id: the payload's size is checked before the job has its id (the tag defaults to it). */
-    static final String SOME_JOB_ID = "00000000-0000-0000-0000-000000000000";
+    public static final String SOME_JOB_ID = "00000000-0000-0000-0000-000000000000";
 
     private NotificationParser() {
     }
 
+    /** Without declared channels: for tests of what does not target channels. */
     public static Notification parse(JsonObject json) {
+        return parse(json, Channels.of(""));
+    }
+
+    public static Notification parse(JsonObject json, Channels channels) {
         var unknown = json.keySet().stream().filter(name -> !FIELDS.contains(name)).sorted().toList();
         if (!unknown.isEmpty()) {
             throw new BadRequestException("Unknown field(s) " + String.join(", ", unknown) + "; allowed: "
@@ -55,7 +64,9 @@ public final class NotificationParser {
             throw new BadRequestException("tag must be 1 to " + MAX_TAG + " characters long.");
         }
         var notification = new Notification(title, string(json, "body"), link(json, "url"), link(json, "icon"),
-                link(json, "badge"), link(json, "image"), tag, ttl(json), urgency(json), topic(json), subscriptions(json), plan(json));
+                link(json, "badge"), link(json, "image"), tag, ttl(json), urgency(json), topic(json), subscriptions(json),
+                absent(json, "channels") ? null : nonEmpty("channels", channels.check("channels", json.get("channels"), MAX_TARGETS)),
+                users(json), plan(json), dryRun(json));
         int size = notification.payload(SOME_JOB_ID).length;
         if (size > PayloadEncryption.MAX_PLAINTEXT) {
             throw new PayloadTooLargeException("The notification payload is " + size + " bytes of UTF-8 JSON; at most "
@@ -128,6 +139,9 @@ public final class NotificationParser {
         if (!(json.get("subscriptions") instanceof JsonArray array) || array.isEmpty()) {
             throw new BadRequestException("subscriptions must be a non-empty array of subscription ids; omit it to notify everyone.");
         }
+        if (array.size() > MAX_TARGETS) {
+            throw new BadRequestException("subscriptions holds " + array.size() + " entries; at most " + MAX_TARGETS + " in one notification.");
+        }
         var ids = new LinkedHashSet<String>();
         for (JsonValue value : array) {
             if (!(value instanceof JsonString id) || !Uuids.valid(id.getString())) {
@@ -195,6 +209,40 @@ public final class NotificationParser {
             throw new BadRequestException(rule + ", not " + Text.abbreviate(value.toString()) + ".");
         }
         return value.intValue();
+    }
+
+    static List<String> users(JsonObject json) {
+        if (absent(json, "users")) {
+            return null;
+        }
+        if (!(json.get("users") instanceof JsonArray array) || array.isEmpty()) {
+            throw new BadRequestException("users must be a non-empty array of user ids; omit it to target no user.");
+        }
+        if (array.size() > MAX_TARGETS) {
+            throw new BadRequestException("users holds " + array.size() + " entries; at most " + MAX_TARGETS + " in one notification.");
+        }
+        var users = new LinkedHashSet<String>();
+        for (JsonValue value : array) {
+            users.add(UserIds.check("users", value));
+        }
+        return List.copyOf(users);
+    }
+
+    static List<String> nonEmpty(String field, List<String> list) {
+        if (list.isEmpty()) {
+            throw new BadRequestException(field + " must not be empty; omit it to target no " + field + ".");
+        }
+        return list;
+    }
+
+    static boolean dryRun(JsonObject json) {
+        if (absent(json, "dry_run")) {
+            return false;
+        }
+        if (json.get("dry_run") != JsonValue.TRUE && json.get("dry_run") != JsonValue.FALSE) {
+            throw new BadRequestException("dry_run must be true or false, not " + Text.abbreviate(String.valueOf(json.get("dry_run"))) + ".");
+        }
+        return json.get("dry_run") == JsonValue.TRUE;
     }
 
     static String type(JsonValue value) {

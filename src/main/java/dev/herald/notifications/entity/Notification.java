@@ -12,11 +12,13 @@ import java.util.List;
 /**
  * What POST /api/notify asks for. The display fields become the payload the service worker
  * receives; ttl, urgency and topic become RFC 8030 headers; subscriptions, when not null,
- * limits the fan-out to those ids; plan says when and how fast (send_at, local_time,
- * throttle_per_minute).
+ * limits the fan-out to those ids, channels (any of) and users (all their subscriptions) too: the
+ * target is their union, each subscription once, and nobody named means everybody. plan says when
+ * and how fast (send_at, local_time, throttle_per_minute); dryRun sends nothing.
  */
 public record Notification(String title, String body, String url, String icon, String badge, String image, String tag,
-                           long ttl, String urgency, String topic, List<String> subscriptions, Plan plan) {
+                           long ttl, String urgency, String topic, List<String> subscriptions, List<String> channels,
+                           List<String> users, Plan plan, boolean dryRun) {
 
     /** Four weeks, the longest TTL Herald accepts and the default (RFC 8030 section 5.2). */
     public static final long DEFAULT_TTL = PushOptions.MAX_TTL;
@@ -49,7 +51,14 @@ public record Notification(String title, String body, String url, String icon, S
     }
 
     public Audience audience() {
+        if (channels != null || users != null) {
+            return new Audience.Union(orEmpty(channels), orEmpty(users), orEmpty(subscriptions));
+        }
         return subscriptions == null ? Audience.everyone() : new Audience.Listed(subscriptions);
+    }
+
+    static List<String> orEmpty(List<String> list) {
+        return list == null ? List.of() : list;
     }
 
     static void add(JsonObjectBuilder json, String name, String value) {

@@ -10,8 +10,14 @@ public final class Keys {
     public static final String SUBSCRIPTION = "subscription:";
     /** Sorted set of every subscription id, all with score 0: a broadcast walks it in id order. */
     public static final String SUBSCRIPTIONS = "subscriptions";
-    /** Hash: SHA-256 hex of an endpoint -> subscription id (subscribe is an upsert). */
+    /** Hash: digest of an endpoint (16 bytes of its SHA-256, base64url) -> subscription id (subscribe is an upsert). */
     public static final String BY_ENDPOINT = "subscriptions:by-endpoint";
+    /** + channel id: set of the subscription ids in that channel (a union job makes its walk's sorted set from it). */
+    public static final String CHANNEL = "channel:";
+    /** + user id: sorted set (scores 0) of that user's subscription ids. */
+    public static final String USER = "user:";
+    /** Hash of audience counters: users (with at least one subscription), host:<push service host>, version. */
+    public static final String AUDIENCE = "audience";
     public static final String VAPID_PRIVATE_KEY = "vapid:private-key";
     public static final String API_TOKEN = "api:token";
     /** + bucket + ":" + client: a one-minute request counter. */
@@ -21,6 +27,8 @@ public final class Keys {
     /** Hash per notification job; + id, and + id + FAILURES for its failure reasons. */
     public static final String JOB = "notification:";
     public static final String FAILURES = ":failures";
+    /** + after a job's key: why its subscriptions were removed (reason -> count). */
+    public static final String REMOVALS = ":removals";
     /** + token digest + ":" + key digest: the job an Idempotency-Key made. */
     public static final String IDEMPOTENCY = "idempotency:";
     /** The work streams, one per lane, each with the consumer group GROUP. */

@@ -50,6 +50,35 @@ public record Outcome(Kind kind, String reason, Duration pause) {
         return given.compareTo(max) > 0 ? max : given;
     }
 
+    /**
+     * Whether a push that failed for good with this reason may be the subscription's own fault, and so counts
+     * toward its failure streak (herald.subscriptions.max-failure-streak): other 4xx, 5xx and timeouts. Never
+     * 401/403 (our VAPID setup), 429, 503 and 406 (the pauses a service asks for), a policy refusal or a connection failure: one wrong
+     * setting or an outage must not wipe the audience.
+     */
+    public static boolean subscriptionsFault(String reason) {
+        if (reason == null) {
+            return false;
+        }
+        if (reason.equals("transport failure: timeout")) {
+            return true;
+        }
+        if (!reason.startsWith("HTTP ")) {
+            return false;
+        }
+        int status;
+        try {
+            status = Integer.parseInt(reason.substring(5).trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        // 429, 503 and 406 (WNS) are what classify treats as the service asking for a pause: never the subscription's fault
+        if (status == 429 || status == 503 || status == 406 || status == 401 || status == 403) {
+            return false;
+        }
+        return status >= 400 && status < 600;
+    }
+
     /** 401/403: the push service does not accept our VAPID signature for this subscription. */
     public boolean authProblem() {
         return kind == Kind.FAIL && ("HTTP 401".equals(reason) || "HTTP 403".equals(reason));

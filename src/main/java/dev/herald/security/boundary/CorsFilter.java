@@ -54,7 +54,7 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
         }
         request.abortWith(Response.noContent()
                 .header("Access-Control-Allow-Origin", origin)
-                .header("Access-Control-Allow-Methods", "GET, POST")
+                .header("Access-Control-Allow-Methods", "GET, POST, PUT")
                 .header("Access-Control-Allow-Headers", "Content-Type")
                 .header("Access-Control-Max-Age", 600)
                 .header("Vary", "Origin").build());

@@ -2,13 +2,12 @@ package dev.herald.security.control;
 
 import dev.herald.platform.control.CommaList;
 import dev.herald.platform.control.Redis;
+import dev.herald.security.entity.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -18,15 +17,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * The API tokens that may send notifications: herald.api.tokens (several, for rotation), or
- * else one generated at first start and kept in Redis with SET NX so every instance and every
- * restart shares it. Only SHA-256 digests are held, and compared in constant time.
+ * The API tokens and their scopes: herald.api.tokens (several, for rotation; each entry may start
+ * with "send:" or "admin:", none is admin), or else one admin token generated at first start and
+ * kept in Redis with SET NX so every instance and every restart shares it. Only SHA-256 digests
+ * are held, and compared in constant time.
  */
 @ApplicationScoped
 public class ApiTokens {
 
     static final Logger LOG = Logger.getLogger(ApiTokens.class.getName());
-    static final int MIN_LENGTH = 16;
 
     @Inject
     @ConfigProperty(name = "herald.api.tokens")
@@ -35,36 +34,35 @@ public class ApiTokens {
     @Inject
     Redis redis;
 
-    volatile List<byte[]> digests;
+    volatile List<KnownToken> known;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         load();
     }
 
     synchronized void load() {
-        if (digests != null) {
+        if (known != null) {
             return;
         }
-        List<String> tokens = CommaList.of(configured);
-        tokens.stream().filter(t -> t.length() < MIN_LENGTH).findAny().ifPresent(weak -> {
-            throw new IllegalStateException("herald.api.tokens: every token must have at least " + MIN_LENGTH
-                    + " characters (e.g. openssl rand -base64 32); one has " + weak.length() + ".");
-        });
-        if (tokens.isEmpty()) {
-            tokens = List.of(fromRedis());
-        } else {
-            int count = tokens.size();
-            LOG.info(() -> "API tokens: " + count + " from herald.api.tokens");
+        List<String> entries = CommaList.of(configured);
+        if (entries.isEmpty()) {
+            known = List.of(new KnownToken(Scope.ADMIN, KnownToken.sha256(fromRedis())));
+            return;
         }
-        digests = tokens.stream().map(ApiTokens::sha256).toList();
+        known = KnownToken.parse(entries);
+        LOG.info(() -> "API tokens from herald.api.tokens: " + count(Scope.SEND) + " send, " + count(Scope.ADMIN) + " admin");
+    }
+
+    long count(Scope scope) {
+        return known.stream().filter(k -> k.scope() == scope).count();
     }
 
     String fromRedis() {
         String key = redis.key("api:token");
         String generated = generate();
         if ("OK".equals(redis.client().set(key, generated, new SetParams().nx()))) {
-            // the one log line that carries a secret: the operator needs the token to send
-            LOG.warning("API token (generated now and stored in Redis at " + key + "; send it as 'Authorization: Bearer <token>'; "
+            // the one log line that carries a secret: the operator needs the (admin) token to send
+            LOG.warning("API token (generated now and stored in Redis at " + key + "; admin scope; send it as 'Authorization: Bearer <token>'; "
                     + "set HERALD_API_TOKENS to use your own): " + generated);
             return generated;
         }
@@ -83,21 +81,21 @@ public class ApiTokens {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    public boolean accepts(String presented) {
+    /** The scope of the presented token, or empty when it is not one of ours. */
+    public Optional<Scope> scopeOf(String presented) {
         load();
-        byte[] digest = sha256(presented);
-        boolean match = false;
-        for (byte[] known : digests) {
-            match |= MessageDigest.isEqual(known, digest);
+        byte[] digest = KnownToken.sha256(presented);
+        Scope match = null;
+        for (KnownToken token : known) {
+            if (MessageDigest.isEqual(token.digest(), digest)) {
+                match = token.scope();
+            }
         }
-        return match;
+        return Optional.ofNullable(match);
     }
 
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Whether the presented token is one of ours, whatever its scope. */
+    public boolean accepts(String presented) {
+        return scopeOf(presented).isPresent();
     }
 }

@@ -1,13 +1,15 @@
 package dev.herald.security.control;
 
+import dev.herald.security.entity.Scope;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The one table of which API routes are public, rate limited, and open to CORS; paths are
- * relative to /api. Everything not listed as public needs the API token, so routes added
- * later are protected without anyone remembering to protect them.
+ * The one table of which API routes are public, open to a send token, rate limited, and open to
+ * CORS; paths are relative to /api. Everything not listed as public needs an API token, and
+ * everything not listed for send needs an admin one, so routes added later are protected, and
+ * admin-only, without anyone remembering to protect them.
  */
 public final class Routes {
 
@@ -17,10 +19,16 @@ public final class Routes {
      */
     static final String ID = "(?!\\.{1,2}(?:/|$))(?![a-z]+(?:/|$))[^/;]+";
     /** health: probes carry no token (health/* is MP Health where TomEE mounts it under /api); openapi.yaml: the API description. */
-    static final Pattern PUBLIC_GET = Pattern.compile("subscribe|subscriptions/" + ID + "|health(/live|/ready|/started)?|openapi\\.yaml");
+    static final Pattern PUBLIC_GET = Pattern.compile("subscribe|channels|subscriptions/" + ID + "|health(/live|/ready|/started)?|openapi\\.yaml");
     static final Pattern PUBLIC_POST = Pattern.compile("subscribe|unsubscribe|subscriptions/" + ID + "/test");
     static final Pattern PUBLIC_DELETE = Pattern.compile("subscriptions/" + ID);
-    static final Pattern CORS = Pattern.compile("subscribe|unsubscribe");
+    /** Choosing channels: public like GET of the subscription, the unguessable id is the capability. */
+    static final Pattern PUBLIC_PUT = Pattern.compile("subscriptions/" + ID + "/channels");
+    /** What a site's backend does: reports and their list, notify (dry runs included), binding and unbinding users. */
+    static final Pattern SEND_GET = Pattern.compile("notifications(/" + ID + ")?");
+    static final Pattern SEND_POST = Pattern.compile("notify");
+    static final Pattern SEND_USER = Pattern.compile("subscriptions/" + ID + "/user");
+    static final Pattern CORS = Pattern.compile("subscribe|unsubscribe|channels|subscriptions/" + ID + "/channels");
     static final Map<String, Pattern> LIMITED_POSTS = Map.of(
             "subscribe", Pattern.compile("subscribe"),
             "test", Pattern.compile("subscriptions/" + ID + "/test"));
@@ -42,9 +50,22 @@ public final class Routes {
             case "GET", "HEAD" -> PUBLIC_GET.matcher(p).matches();
             case "POST" -> PUBLIC_POST.matcher(p).matches();
             case "DELETE" -> PUBLIC_DELETE.matcher(p).matches();
+            case "PUT" -> PUBLIC_PUT.matcher(p).matches();
             case "OPTIONS" -> CORS.matcher(p).matches();
             default -> false;
         };
+    }
+
+    /** The scope a protected route needs: SEND for the few a site's backend uses, ADMIN for every other. */
+    public static Scope requiredScope(String method, String path) {
+        String p = normalize(path);
+        boolean send = switch (method) {
+            case "GET", "HEAD" -> SEND_GET.matcher(p).matches();
+            case "POST" -> SEND_POST.matcher(p).matches();
+            case "PUT", "DELETE" -> SEND_USER.matcher(p).matches();
+            default -> false;
+        };
+        return send ? Scope.SEND : Scope.ADMIN;
     }
 
     /** The rate-limit bucket of a request, if it has one. */

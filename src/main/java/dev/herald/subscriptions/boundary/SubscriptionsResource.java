@@ -2,19 +2,27 @@ package dev.herald.subscriptions.boundary;
 
 import dev.herald.platform.control.JsonBody;
 import dev.herald.platform.control.Uuids;
+import dev.herald.security.control.ApiTokens;
+import dev.herald.subscriptions.control.Channels;
 import dev.herald.subscriptions.control.SubscriptionParser;
 import dev.herald.subscriptions.control.SubscriptionStore;
+import dev.herald.subscriptions.control.UserIds;
+import dev.herald.subscriptions.entity.StoredSubscription;
+import dev.herald.subscriptions.entity.Subscribing;
 import dev.herald.vapid.control.VapidKeys;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -43,6 +51,12 @@ public class SubscriptionsResource {
     @Inject
     VapidKeys vapid;
 
+    @Inject
+    Channels channels;
+
+    @Inject
+    ApiTokens tokens;
+
     @Context
     HttpHeaders headers;
 
@@ -58,20 +72,96 @@ public class SubscriptionsResource {
     @POST
     @Path("subscribe")
     public Response subscribe(InputStream body) {
-        var subscription = parser.parse(JsonBody.read(body, MAX_BODY, headers.getLength()));
-        var upserted = store.upsert(subscription);
+        JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
+        var upserted = store.upsert(request(json));
         var entity = Json.createObjectBuilder().add("id", upserted.id()).build();
         URI location = uriInfo.getBaseUriBuilder().path("subscriptions").path(upserted.id()).build();
         return (upserted.created() ? Response.created(location) : Response.ok().location(location))
                 .entity(entity).build();
     }
 
+    /**
+     * The subscribe body: the browser's subscription, and what it names of channels, user (only with the API
+     * token: only the site's backend knows who is who), zone and the subscription it replaces.
+     */
+    Subscribing request(JsonObject json) {
+        String user = null;
+        boolean authorized = tokens.scopeOf(bearer()).isPresent();
+        if (!JsonBody.isNull(json, "user")) {
+            if (!authorized) {
+                throw new NotAuthorizedException("Binding a subscription to a user needs the API token (Authorization: Bearer): "
+                        + "only the site's backend knows who is who. Nothing was stored.", "Bearer realm=\"herald\"");
+            }
+            user = UserIds.check("user", json.get("user"));
+        }
+        var subscription = parser.parse(json);
+        var channelIds = JsonBody.isNull(json, "channels") ? null : channels.checkSubscription(json.get("channels"));
+        String replaces = null;
+        if (!JsonBody.isNull(json, "replaces")) {
+            if (!(json.get("replaces") instanceof JsonString text) || !Uuids.valid(text.getString())) {
+                throw new BadRequestException("replaces must be the id of the subscription this one replaces (a lower-case UUID).");
+            }
+            replaces = text.getString();
+        }
+        return new Subscribing(subscription, channelIds, user, json.containsKey("timezone"), replaces, authorized);
+    }
+
     @GET
     @Path("subscriptions/{id}")
     public JsonObject subscription(@PathParam("id") String id) {
-        var subscription = store.find(Uuids.check(id, "a subscription"))
-                .orElseThrow(() -> new NotFoundException("No subscription " + id + "."));
-        return subscription.toJson().add("id", id).build();
+        return stored(id).toPublicJson().build();
+    }
+
+    /** Replaces the subscription's channels; public like GET: the unguessable id is the capability. */
+    @PUT
+    @Path("subscriptions/{id}/channels")
+    public JsonObject setChannels(@PathParam("id") String id, InputStream body) {
+        JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
+        if (JsonBody.isNull(json, "channels")) {
+            throw new BadRequestException("channels is required: an array of channel ids ([] for none).");
+        }
+        var ids = channels.checkSubscription(json.get("channels"));
+        if (!store.setChannels(Uuids.check(id, "a subscription"), ids)) {
+            throw notFound(id);
+        }
+        return stored(id).toPublicJson().build();
+    }
+
+    /** Binds the subscription to a user (API token). */
+    @PUT
+    @Path("subscriptions/{id}/user")
+    public JsonObject bindUser(@PathParam("id") String id, InputStream body) {
+        JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
+        if (JsonBody.isNull(json, "user")) {
+            throw new BadRequestException("user is required: the site's id of the person (DELETE this path to unbind).");
+        }
+        String user = UserIds.check("user", json.get("user"));
+        if (!store.setUser(Uuids.check(id, "a subscription"), user)) {
+            throw notFound(id);
+        }
+        return stored(id).toJsonWithUser().build();
+    }
+
+    @DELETE
+    @Path("subscriptions/{id}/user")
+    public JsonObject unbindUser(@PathParam("id") String id) {
+        if (!store.setUser(Uuids.check(id, "a subscription"), null)) {
+            throw notFound(id);
+        }
+        return stored(id).toJsonWithUser().build();
+    }
+
+    StoredSubscription stored(String id) {
+        return store.findStored(Uuids.check(id, "a subscription")).orElseThrow(() -> notFound(id));
+    }
+
+    static NotFoundException notFound(String id) {
+        return new NotFoundException("No subscription " + id + ".");
+    }
+
+    String bearer() {
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : "";
     }
 
     @POST

@@ -53,6 +53,21 @@ public record Subscription(String endpoint, Long expirationTime, Keys keys, Stri
         return builder;
     }
 
+    /**
+     * Reads the compact fields the store keeps (SubscriptionStore): endpoint, "p256dh.auth", expiration
+     * ms or null, zone or null.
+     */
+    public static Subscription fromFields(String endpoint, String keys, String expiration, String timezone) {
+        int dot = keys.indexOf('.');
+        return new Subscription(endpoint, expiration == null ? null : Long.parseLong(expiration),
+                new Keys(keys.substring(0, dot), keys.substring(dot + 1)), timezone);
+    }
+
+    /** The keys as the store keeps them, in one field: "p256dh.auth" (both base64url, which has no dot). */
+    public String keysField() {
+        return keys.p256dh() + "." + keys.auth();
+    }
+
     /** Reads a record this application stored (its JSON text); input from clients goes through SubscriptionParser. */
     public static Subscription fromStored(String json) {
         try (var reader = JSON.createReader(new StringReader(json))) {

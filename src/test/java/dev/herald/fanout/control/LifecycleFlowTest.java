@@ -187,7 +187,7 @@ class LifecycleFlowTest {
                 .allSatisfy(report -> assertThat(report.state()).isEqualTo(JobReport.SCHEDULED));
         assertThat(jobs.list(JobReport.RUNNING, 200, null).items()).hasSize(80);
         assertThat(seen.get(0).title()).isEqualTo("Title");
-        assertThat(seen.get(0).target()).isEqualTo("subscriptions:1");
+        assertThat(seen.get(0).target()).isEqualTo("{\"subscriptions\":1}");
     }
 
     @Test

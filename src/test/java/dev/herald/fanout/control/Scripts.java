@@ -43,6 +43,8 @@ final class Scripts implements AutoCloseable {
         settlement.clock = clock;
         settlement.batchSize = batchSize;
         settlement.jobTtl = Duration.ofDays(7);
+        settlement.maxFailureStreak = 10;
+        settlement.staleAfter = Duration.ofDays(30);
         streams.redis = redis;
         delayed.redis = redis;
         delayed.clock = clock;
@@ -60,6 +62,17 @@ final class Scripts implements AutoCloseable {
             var subscriber = TestSubscriber.create();
             ids.add(store.upsert(new Subscription(subscriber.endpoint(), null,
                     new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret()))).id());
+        }
+        return ids.stream().sorted().toList();
+    }
+
+    /** count new subscriptions in these channels for this user (null: none), their ids sorted. */
+    List<String> subscribe(int count, List<String> channels, String user) {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < count; i++) {
+            var subscriber = TestSubscriber.create();
+            ids.add(store.upsert(new dev.herald.subscriptions.entity.Subscribing(new Subscription(subscriber.endpoint(), null,
+                    new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret())), channels, user, false, null)).id());
         }
         return ids.stream().sorted().toList();
     }

@@ -54,7 +54,7 @@ class BadInputIT {
                 "herald.limits.test-per-minute", "2",
                 "herald.limits.max-subscriptions", String.valueOf(MAX_SUBSCRIPTIONS),
                 "herald.proxy.trusted", "127.0.0.1",
-                "herald.cors.origins", ALLOWED_ORIGIN), MicroProcess.freePort(), Duration.ofMinutes(4));
+                "herald.cors.origins", ALLOWED_ORIGIN, "herald.channels", "news=News"), MicroProcess.freePort(), Duration.ofMinutes(4));
         api = new Api(micro.uri("/"));
         token = TestRedis.client().get(OWN_PREFIX + "api:token");
     }
@@ -100,6 +100,13 @@ class BadInputIT {
         var valid = TestSubscriber.create();
         String json = TestSubscriber.json(valid.endpoint(), valid.p256dh(), valid.authSecret(), "null");
         return subscribe(name, json.substring(0, json.length() - 1) + ",\"timezone\":" + timezone + "}", 400, detail);
+    }
+
+    /** A valid subscription JSON with one more member. */
+    static String withMember(String member) {
+        var valid = TestSubscriber.create();
+        String json = TestSubscriber.json(valid.endpoint(), valid.p256dh(), valid.authSecret(), "null");
+        return json.substring(0, json.length() - 1) + "," + member + "}";
     }
 
     static Case request(String name, String method, String path, Map<String, String> headers, int status, String detail) {
@@ -194,6 +201,37 @@ class BadInputIT {
                 notify("notify with a javascript: url", "{\"title\":\"x\",\"url\":\"javascript:alert(document.cookie)\"}", 400, "javascript: is not allowed"),
                 notify("notify with a data: icon", "{\"title\":\"x\",\"icon\":\"data:image/svg+xml,<svg onload=alert(1)>\"}", 400, "icon"),
                 notify("notify with malformed JSON", "{\"title\":", 400, "not valid JSON"),
+                notify("notify channels not an array", "{\"title\":\"x\",\"channels\":\"news\"}", 400, "channels must be an array of channel ids"),
+                notify("notify users not an array", "{\"title\":\"x\",\"users\":\"u-1\"}", 400, "users must be a non-empty array of user ids"),
+                notify("notify subscriptions not an array", "{\"title\":\"x\",\"subscriptions\":\"x\"}", 400, "subscriptions must be a non-empty array"),
+                notify("notify an undeclared channel", "{\"title\":\"x\",\"channels\":[\"weather\"]}", 400, "there is no channel 'weather'"),
+                notify("notify an empty channel list", "{\"title\":\"x\",\"channels\":[]}", 400, "channels must not be empty"),
+                notify("notify an empty user list", "{\"title\":\"x\",\"users\":[]}", 400, "users must be a non-empty array"),
+                notify("notify a user id with a space", "{\"title\":\"x\",\"users\":[\"u 1\"]}", 400, "users must be a user id"),
+                notify("notify a user id of 129 characters", "{\"title\":\"x\",\"users\":[\"" + "u".repeat(129) + "\"]}", 400, "1 to 128"),
+                notify("notify the user id ..", "{\"title\":\"x\",\"users\":[\"..\"]}", 400, "starting with a letter or digit"),
+                notify("notify 10,001 users", "{\"title\":\"x\",\"users\":[" + String.join(",", java.util.Collections.nCopies(10_001, "\"u\"")) + "]}", 400, "at most 10000"),
+                notify("dry_run not a boolean", "{\"title\":\"x\",\"dry_run\":\"yes\"}", 400, "dry_run must be true or false"),
+                subscribe("subscribe with channels not an array", withMember("\"channels\":\"news\""), 400, "channels must be an array"),
+                subscribe("subscribe with a channel twice", withMember("\"channels\":[\"news\",\"news\"]"), 400, "names the channel 'news' twice"),
+                subscribe("subscribe with a channel not a string", withMember("\"channels\":[7]"), 400, "must hold channel ids"),
+                subscribe("subscribe with 33 channels", withMember("\"channels\":[" + String.join(",", java.util.Collections.nCopies(33, "\"news\"")) + "]"), 400, "at most 32"),
+                subscribe("subscribe with an undeclared channel", withMember("\"channels\":[\"weather\"]"), 400, "there is no channel 'weather'"),
+                subscribe("subscribe with replaces not an id", withMember("\"replaces\":\"yesterday\""), 400, "replaces must be the id"),
+                subscribe("subscribe with a user but no token", withMember("\"user\":\"u-1\""), 401, "needs the API token"),
+                new Case("subscribe with a user id of 129 characters", "POST", "api/subscribe", "application/json",
+                        bytes(withMember("\"user\":\"" + "u".repeat(129) + "\"")), Map.of("Authorization", "Bearer %s"), 400, "1 to 128"),
+                new Case("subscribe with the user id .", "POST", "api/subscribe", "application/json",
+                        bytes(withMember("\"user\":\".\"")), Map.of("Authorization", "Bearer %s"), 400, "starting with a letter or digit"),
+                new Case("channels of an unknown id", "PUT", "api/subscriptions/" + UUID.randomUUID() + "/channels", "application/json",
+                        bytes("{\"channels\":[]}"), Map.of(), 404, "No subscription"),
+                new Case("channels not JSON", "PUT", "api/subscriptions/" + UUID.randomUUID() + "/channels", "application/json",
+                        bytes("channels=news"), Map.of(), 400, "not valid JSON"),
+                new Case("user of an unknown id", "PUT", "api/subscriptions/" + UUID.randomUUID() + "/user", "application/json",
+                        bytes("{\"user\":\"u-1\"}"), Map.of("Authorization", "Bearer %s"), 404, "No subscription"),
+                new Case("user with other characters", "PUT", "api/subscriptions/" + UUID.randomUUID() + "/user", "application/json",
+                        bytes("{\"user\":\"u/1\"}"), Map.of("Authorization", "Bearer %s"), 400, "user must be a user id"),
+                request("erase a malformed user id", "DELETE", "api/users/u%201", Map.of("Authorization", "Bearer %s"), 400, "user must be a user id"),
                 notify("send_at without an offset", "{\"title\":\"x\",\"send_at\":\"2030-01-01T09:00:00\"}", 400, "send_at '2030-01-01T09:00:00' has no offset"),
                 notify("send_at unparsable", "{\"title\":\"x\",\"send_at\":\"next tuesday\"}", 400, "send_at 'next tuesday' is not an RFC 3339 timestamp"),
                 notify("send_at in the past", "{\"title\":\"x\",\"send_at\":\"2020-01-01T09:00:00Z\"}", 400, "send_at 2020-01-01T09:00:00Z is in the past"),
@@ -214,7 +252,7 @@ class BadInputIT {
                 request("cancel without token", "DELETE", "api/notifications/" + UUID.randomUUID(), Map.of(), 401, "needs the API token"),
                 request("cancel of a malformed id", "DELETE", "api/notifications/42", Map.of("Authorization", "Bearer %s"), 400, "is not a notification id"),
                 request("cancel of an unknown id", "DELETE", "api/notifications/" + UUID.randomUUID(), Map.of("Authorization", "Bearer %s"), 404, "No notification"),
-                new Case("notify of 1 MiB", "POST", "api/notify", "application/json", new byte[1 << 20], Map.of("Authorization", "Bearer %s"), 413, "larger than"),
+                new Case("notify of 2 MiB", "POST", "api/notify", "application/json", new byte[2 << 20], Map.of("Authorization", "Bearer %s"), 413, "larger than"),
                 request("subscribe preflight from a foreign origin", "OPTIONS", "api/subscribe", Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "POST"), 403, "not allowed"));
     }
 

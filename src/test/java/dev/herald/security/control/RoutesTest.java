@@ -2,6 +2,7 @@ package dev.herald.security.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.security.entity.Scope;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,9 +29,34 @@ class RoutesTest {
         "GET, health/anything", "GET, openapiXyaml", "POST, health", "GET, health/admin", "GET, openapi.yaml/../notifications",
         "GET, subscriptions/count", "DELETE, subscriptions/all", "POST, subscriptions/count/test", "GET, subscriptions/count;x=1",
         "GET, subscriptions/..", "POST, subscriptions/../test", "GET, subscriptions/" + ID + "/keys",
+        "PUT, subscriptions/" + ID + "/user", "DELETE, subscriptions/" + ID + "/user", "DELETE, users/u-1", "GET, audience",
     })
     void everythingElseNeedsTheToken(String method, String path) {
         assertThat(Routes.isPublic(method, path)).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "POST, notify", "POST, /notify", "GET, notifications/" + ID, "HEAD, notifications/" + ID, "GET, notifications",
+        "GET, /notifications", "PUT, subscriptions/" + ID + "/user", "DELETE, subscriptions/" + ID + "/user",
+    })
+    void aSendTokenMayNotifyReadReportsAndBindUsers(String method, String path) {
+        assertThat(Routes.requiredScope(method, path)).isEqualTo(Scope.SEND);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "DELETE, notifications/" + ID, "DELETE, users/u-1", "GET, users/u-1/subscriptions", "GET, audience",
+        "POST, keys/rotate", "GET, diagnostics", "GET, admin", "GET, ''",
+        "PUT, notifications/" + ID, "POST, notifications", "DELETE, notifications", "GET, notifications/stats",
+        "GET, notifications/" + ID + "/subscriptions", "GET, notifications/../users/u-1", "GET, notifications/" + ID + "/../../audience",
+        "GET, notifications/" + ID + ";x=1", "GET, notify", "PUT, notify", "OPTIONS, notify", "POST, notify/", "POST, notify;dry_run=1",
+        "POST, notify/../users/u-1", "GET, subscriptions/" + ID + "/user", "POST, subscriptions/" + ID + "/user",
+        "PATCH, subscriptions/" + ID + "/user", "PUT, subscriptions/count/user", "DELETE, subscriptions/../user",
+        "PUT, subscriptions/" + ID + "/user/x", "GET, subscriptions",
+    })
+    void everyOtherProtectedRouteNeedsAnAdminTokenIncludingRoutesAddedLater(String method, String path) {
+        assertThat(Routes.requiredScope(method, path)).isEqualTo(Scope.ADMIN);
     }
 
     @ParameterizedTest

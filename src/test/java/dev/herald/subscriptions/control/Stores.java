@@ -11,6 +11,7 @@ public final class Stores {
     public static SubscriptionStore on(Redis redis) {
         var store = new SubscriptionStore();
         store.redis = redis;
+        store.clock = dev.herald.platform.control.RedisClock.on(redis);
         store.maxSubscriptions = 1_000_000;
         return store;
     }
