@@ -85,6 +85,12 @@ public class SubscriptionStore {
               end
               return items
             end
+            -- a counter that reaches 0 goes: nothing is left of what is gone
+            local function count_down(hash, field)
+              if redis.call('HINCRBY', hash, field, -1) <= 0 then
+                redis.call('HDEL', hash, field)
+              end
+            end
             local function set_channels(P, id, old, new)
               local keep = {}
               for _, c in ipairs(split(new)) do
@@ -106,7 +112,7 @@ public class SubscriptionStore {
               if old and old ~= '' then
                 redis.call('ZREM', P .. '%2$s' .. old, id)
                 if redis.call('EXISTS', P .. '%2$s' .. old) == 0 then
-                  redis.call('HINCRBY', P .. '%3$s', 'users', -1)
+                  count_down(P .. '%3$s', 'users')
                 end
               end
               if new and new ~= '' then
@@ -124,7 +130,7 @@ public class SubscriptionStore {
                 redis.call('HDEL', P .. '%5$s', digest)
               end
               if f[2] then
-                redis.call('HINCRBY', P .. '%3$s', 'host:' .. host_of(endpoint_start(record)), -1)
+                count_down(P .. '%3$s', 'host:' .. host_of(endpoint_start(record)))
               end
               set_channels(P, id, f[3], '')
               set_user(P, id, f[4], nil)
