@@ -85,7 +85,7 @@ public final class Cluster implements AutoCloseable {
         try {
             // quick to start on two cores: C1 only and the serial collector (these tests measure no speed)
             return MicroProcess.start(settings, MicroProcess.freePort(), START,
-                    List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+                    java.util.stream.Stream.concat(java.util.stream.Stream.of("-Xmx384m"), MicroProcess.QUICK_START.stream()).toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

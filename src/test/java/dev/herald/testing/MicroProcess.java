@@ -39,8 +39,12 @@ public final class MicroProcess implements AutoCloseable {
     }
 
     /** Starts Payara Micro with the given system properties and returns once the app answers, or throws with the log. */
+    /** JVM options for a test instance: quick to start on two cores (C1 only, the serial collector); tests measure no speed. */
+    public static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+    /** Starts a test instance with QUICK_START; benchmarks give their own JVM options. */
     public static MicroProcess start(Map<String, String> properties, int port, Duration timeout) throws IOException {
-        return start(properties, port, timeout, List.of());
+        return start(properties, port, timeout, QUICK_START);
     }
 
     /**
@@ -107,7 +111,7 @@ public final class MicroProcess implements AutoCloseable {
     public static String runUntilExitOrReady(Map<String, String> properties, Duration timeout) throws IOException {
         Path log = Files.createTempFile("herald-micro-", ".log");
         int port = freePort();
-        Process process = new ProcessBuilder(command(properties, port, List.of()))
+        Process process = new ProcessBuilder(command(properties, port, List.of(), QUICK_START))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         var micro = new MicroProcess(process, port, log);
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -47,7 +47,8 @@ public final class SubscribeBenchmark {
             Files.write(script, in.readAllBytes());
         }
         var keys = TestSubscriber.create();
-        try (var micro = MicroProcess.start(settings, MicroProcess.freePort(), Duration.ofMinutes(4))) {
+        // the server's own JIT and collector, not the tests' quick-start options: this measures speed
+        try (var micro = MicroProcess.start(settings, MicroProcess.freePort(), Duration.ofMinutes(4), List.of("-Xmx512m"))) {
             String base = micro.uri("/").toString().replaceAll("/$", "");
             System.out.printf("subscribe bench: wrk -t2 -c%d, %d s per run, %d runs, a new endpoint per request, 2 channels, prefix %s%n",
                     connections, seconds, runs, prefix);
