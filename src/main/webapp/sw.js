@@ -1,17 +1,38 @@
-// Herald's service worker: shows pushed notifications, opens their link on click, and renews
-// the subscription when the browser replaces it. Change VERSION with every change of this
-// file: the browser compares the script byte for byte, installs the new one, and
-// skipWaiting()/clients.claim() make it take over open pages at once.
-const VERSION = '2026-12-02.2';
+// Herald's service worker: shows pushed notifications, opens their link on click, reports what
+// the visitor did (shown, clicked, closed) for the job's engagement counts, and renews the
+// subscription when the browser replaces it. Change VERSION with every change of this file: the
+// browser compares the script byte for byte, installs the new one, and skipWaiting()/clients.claim()
+// make it take over open pages at once.
+const VERSION = '2026-12-02.3';
 const GENERIC = { title: 'Herald', body: 'You have a new notification' };
 const ICON = 'icons/icon-192.png';
 const BADGE = 'icons/badge-96.png';
 const STATE_CACHE = 'herald-state';
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 self.addEventListener('install', event => event.waitUntil(self.skipWaiting()));
 self.addEventListener('activate', event => event.waitUntil(self.clients.claim()));
 
-self.addEventListener('push', event => event.waitUntil(showNotification(message(event.data))));
+self.addEventListener('push', event => event.waitUntil(onPush(event)));
+
+/**
+ * A browser that shows Declarative Web Push itself (Safari) hands the notification it will show
+ * to a mutable message's push event: nothing to show then, only to count. Elsewhere (Chromium,
+ * Firefox without its declarative parser) this worker shows the same notification. Showing comes
+ * first, before any fetch: iOS revokes subscriptions whose pushes show nothing.
+ */
+async function onPush(event) {
+  if (event.notification) {
+    await report(heraldOf(event.notification.data), 'shown');
+    return;
+  }
+  const shown = notification(message(event.data));
+  await self.registration.showNotification(shown.title, shown.options);
+  if (shown.badge !== null && self.navigator && 'setAppBadge' in self.navigator) {
+    await (shown.badge === 0 ? self.navigator.clearAppBadge() : self.navigator.setAppBadge(shown.badge)).catch(() => {});
+  }
+  await report(shown.options.data.herald, 'shown');
+}
 
 /** The pushed JSON object, or the generic message for an empty or malformed payload. */
 function message(data) {
@@ -20,8 +41,13 @@ function message(data) {
   }
   try {
     const json = data.json();
-    if (json && typeof json === 'object' && !Array.isArray(json) && (text(json.title) || text(json.body))) {
-      return json;
+    if (json && typeof json === 'object' && !Array.isArray(json)) {
+      if (json.web_push === 8030 && json.notification && typeof json.notification === 'object' && text(json.notification.title)) {
+        return json;
+      }
+      if (text(json.title) || text(json.body)) {
+        return json;
+      }
     }
   } catch {
     // not JSON: fall through to the generic notification, never none
@@ -29,21 +55,69 @@ function message(data) {
   return GENERIC;
 }
 
-function showNotification(json) {
-  const data = json.data && typeof json.data === 'object' ? json.data : {};
+/** What to show: from a declarative message, or from the plain {title, body, url, ...} of messages queued before it. */
+function notification(json) {
+  const declarative = json.web_push === 8030;
+  const n = declarative ? json.notification : json;
+  const data = n.data && typeof n.data === 'object' ? n.data : {};
+  const url = httpUrl(declarative ? n.navigate : n.url) || httpUrl(data.url) || self.registration.scope;
   const options = {
-    body: text(json.body) || '',
-    icon: httpUrl(json.icon) || new URL(ICON, self.registration.scope).href,
-    badge: httpUrl(json.badge) || new URL(BADGE, self.registration.scope).href,
-    data: { url: httpUrl(json.url) || httpUrl(data.url) || self.registration.scope }
+    body: text(n.body) || '',
+    icon: httpUrl(n.icon) || new URL(ICON, self.registration.scope).href,
+    badge: httpUrl(n.badge) || new URL(BADGE, self.registration.scope).href,
+    data: { url, actions: {}, herald: declarative ? heraldOf(data) : null, app: declarative && data.app !== undefined ? data.app : null }
   };
-  if (httpUrl(json.image)) {
-    options.image = httpUrl(json.image);
+  if (httpUrl(n.image)) {
+    options.image = httpUrl(n.image);
   }
-  if (text(json.tag)) {
-    options.tag = json.tag;
+  if (text(n.tag)) {
+    options.tag = n.tag;
   }
-  return self.registration.showNotification(text(json.title) || GENERIC.title, options);
+  if (declarative) {
+    for (const name of ['lang', 'dir']) {
+      if (text(n[name])) {
+        options[name] = n[name];
+      }
+    }
+    for (const name of ['silent', 'requireInteraction']) {
+      if (n[name] === true) {
+        options[name] = true;
+      }
+    }
+    if (n.renotify === true && options.tag) {
+      options.renotify = true;
+    }
+    if (Array.isArray(n.actions)) {
+      options.actions = n.actions.filter(a => a && text(a.action) && text(a.title)).slice(0, 2)
+        .map(a => ({ action: a.action, title: a.title }));
+      for (const a of n.actions.filter(a => a && text(a.action))) {
+        options.data.actions[a.action] = httpUrl(a.navigate) || url;
+      }
+    }
+  }
+  const badge = declarative && Number.isInteger(json.app_badge) && json.app_badge >= 0 ? json.app_badge : null;
+  return { title: text(n.title) || GENERIC.title, options, badge };
+}
+
+/** Herald's part of a notification's data: which job and the push's token, if both look right. */
+function heraldOf(data) {
+  const herald = data && data.herald;
+  return herald && JOB_ID.test(herald.notification) && typeof herald.token === 'string' && /^[A-Za-z0-9_-]{64}$/.test(herald.token)
+    ? { notification: herald.notification, token: herald.token } : null;
+}
+
+/** Tells Herald what the visitor did; keepalive lets it finish after the worker is done. Never fails the event. */
+function report(herald, type, action) {
+  if (!herald) {
+    return Promise.resolve();
+  }
+  const body = action ? { type, token: herald.token, action } : { type, token: herald.token };
+  return fetch(new URL(`api/notifications/${herald.notification}/events`, self.registration.scope), {
+    method: 'POST',
+    keepalive: true,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body)
+  }).catch(() => {});
 }
 
 function text(value) {
@@ -65,16 +139,25 @@ function httpUrl(value) {
 
 self.addEventListener('notificationclick', event => {
   event.notification.close();
-  const url = httpUrl(event.notification.data && event.notification.data.url);
-  if (url) {
-    event.waitUntil(focusOrOpen(url));
-  }
+  const data = event.notification.data || {};
+  const url = httpUrl((event.action && data.actions && data.actions[event.action]) || data.url);
+  event.waitUntil(Promise.all([
+    report(heraldOf(data), 'clicked', event.action || undefined),
+    url ? focusOrOpen(url, data.app) : Promise.resolve()
+  ]));
 });
 
-async function focusOrOpen(url) {
+self.addEventListener('notificationclose', event => event.waitUntil(report(heraldOf((event.notification.data || {})), 'closed')));
+
+/** Focuses a window on url, or opens one, and hands it the site's data (never in the URL). */
+async function focusOrOpen(url, app) {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   const open = windows.find(client => client.url === url);
-  return open ? open.focus() : self.clients.openWindow(url);
+  const client = open ? await open.focus() : await self.clients.openWindow(url);
+  if (client && app !== null && app !== undefined) {
+    client.postMessage({ type: 'herald-notification-click', data: app });
+  }
+  return client;
 }
 
 // The browser replaced or dropped the subscription: subscribe again with the server's key and

@@ -8,6 +8,7 @@ import dev.herald.subscriptions.control.Stores;
 import dev.herald.subscriptions.control.SubscriptionStore;
 import dev.herald.subscriptions.entity.Subscription;
 import dev.herald.testing.Api;
+import dev.herald.testing.DeclarativeMessage;
 import dev.herald.testing.PushServiceStub;
 import jakarta.json.JsonObject;
 import java.net.http.HttpRequest;
@@ -108,7 +109,7 @@ final class Fixture implements AutoCloseable {
     List<Integer> assertEveryoneGot(List<String> names, String payload) {
         var counts = new ArrayList<Integer>();
         for (String name : names) {
-            long got = stub.deliveries(name).stream().filter(delivery -> delivery.payload().equals(payload)).count();
+            long got = stub.deliveries(name).stream().filter(delivery -> DeclarativeMessage.classic(delivery.payload()).equals(payload)).count();
             assertThat(got).as(name + " received the notification").isPositive();
             counts.add((int) got);
         }

@@ -3,6 +3,7 @@ package dev.herald.portability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.Api;
+import dev.herald.testing.DeclarativeMessage;
 import dev.herald.testing.PushServiceStub;
 import dev.herald.testing.TestRedis;
 import dev.herald.testing.TestSubscriber;
@@ -116,7 +117,7 @@ class ServersSmokeIT {
             assertThat(report.getInt("sent")).as(report.toString()).isEqualTo(1);
             var deliveries = stub.awaitDeliveries(server.name(), 1, Duration.ofSeconds(10));
             assertThat(deliveries).hasSize(1);
-            assertThat(deliveries.get(0).payload()).as("without a tag of its own, the tag is the job id").isEqualTo(Json.createObjectBuilder()
+            assertThat(DeclarativeMessage.classic(deliveries.get(0).payload())).as("without a tag of its own, the tag is the job id").isEqualTo(Json.createObjectBuilder()
                     .add("title", title).add("body", "one WAR, three servers").add("tag", report.getString("id")).build().toString());
             assertThat(stub.rejections()).as("stub rejections (VAPID, encryption)").isEmpty();
             var jobReport = anonymous.withToken(token).get("api/notifications/" + report.getString("id"));

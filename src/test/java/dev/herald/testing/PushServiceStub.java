@@ -298,6 +298,13 @@ public final class PushServiceStub implements AutoCloseable {
             String payload;
             try {
                 payload = check(exchange, name, body);
+                if (DeclarativeMessage.claims(payload)) {
+                    // every declarative message Herald sends must parse as the W3C Push API says (links may be relative without herald.public-url)
+                    String broken = DeclarativeMessage.problem(payload, true);
+                    if (broken != null) {
+                        throw new Refused(400, "declarative message: " + broken);
+                    }
+                }
             } catch (Refused refused) {
                 rejections.add(new Rejection(name, refused.status, refused.getMessage(), Instant.now()));
                 answer(exchange, refused.status, refused.getMessage());

@@ -1,10 +1,12 @@
 package dev.herald.fanout.control;
 
+import dev.herald.engagement.control.EventTokens;
 import dev.herald.fanout.entity.JobSpec;
 import dev.herald.fanout.entity.Lane;
 import dev.herald.fanout.entity.Unit;
 import dev.herald.fanout.entity.Unit.Item;
 import dev.herald.push.control.Dispatcher;
+import dev.herald.push.entity.Message;
 import dev.herald.push.entity.Push;
 import dev.herald.push.entity.Settled;
 import dev.herald.subscriptions.entity.Subscription;
@@ -41,8 +43,8 @@ final class BatchRun {
         this.unit = unit;
     }
 
-    /** What a run needs besides its batch: Herald's clock when it began, the throttle, the default zone, and cancels. */
-    record Context(long clockMillis, long clockNanos, Throttle throttle, ZoneId defaultZone, BooleanSupplier cancelled) {
+    /** What a run needs besides its batch: Herald's clock when it began, the throttle, the default zone, cancels, and engagement tokens. */
+    record Context(long clockMillis, long clockNanos, Throttle throttle, ZoneId defaultZone, BooleanSupplier cancelled, EventTokens tokens) {
     }
 
     /**
@@ -97,6 +99,8 @@ final class BatchRun {
             due.add(i);
             subscriptions.add(subscription);
         }
+        // the job's message, cut where each push gets its own engagement token (one part: a message without any)
+        byte[][] parts = EventTokens.split(spec.message().payload());
         Throttle.Reservation slots = null;
         if (spec.throttled() && !due.isEmpty()) {
             slots = unit.reserved() ? Throttle.Reservation.of(unit, spec.throttlePerMinute())
@@ -137,7 +141,9 @@ final class BatchRun {
             synchronized (this) {
                 inFlight.add(item);
             }
-            dispatcher.dispatch(new Push(unit.jobId(), item.id(), subscriptions.get(k), spec.message(), item.retries(),
+            var message = parts.length == 1 ? spec.message()
+                    : new Message(EventTokens.fill(parts, context.tokens().token(unit.jobId(), item.id())), spec.message().options());
+            dispatcher.dispatch(new Push(unit.jobId(), item.id(), subscriptions.get(k), message, item.retries(),
                     unit.lane() == Lane.PRIORITY), settled -> settled(item, settled));
         }
         awaitInFlight();

@@ -5,6 +5,7 @@ import dev.herald.fanout.entity.Audience;
 import dev.herald.fanout.entity.Idempotency;
 import dev.herald.fanout.entity.Job;
 import dev.herald.fanout.entity.JobPage;
+import dev.herald.engagement.control.Engagement;
 import dev.herald.fanout.entity.JobReport;
 import dev.herald.fanout.entity.JobSpec;
 import dev.herald.platform.control.Keys;
@@ -67,6 +68,17 @@ public class JobStore {
               redis.call('EXPIRE', job, ttl)
               redis.call('EXPIRE', failures, ttl)
               redis.call('EXPIRE', job .. ':removals', ttl)
+              for _, event in ipairs({'shown', 'clicked', 'closed'}) do
+                redis.call('EXPIRE', job .. '%5$s' .. event, ttl)
+              end
+              local links = redis.call('HGET', job, 'links')
+              if links then
+                for action, _ in pairs(cjson.decode(links)) do
+                  if action ~= '' then
+                    redis.call('EXPIRE', job .. '%5$saction:' .. action, ttl)
+                  end
+                end
+              end
               redis.call('DEL', job .. ':throttle', job .. ':audience')
               redis.call('ZADD', index .. ':expiry', now + ttl * 1000, id)
             end
@@ -137,18 +149,17 @@ public class JobStore {
                 end
               end
               redis.call('HSET', job, 'state', 'running', 'started', now, 'units', units)
-              if spec[3] then
-                redis.call('HSET', job, 'expected', expected)
-              end
+              -- what the job will reach: a throttled job's expected end, and whether its engagement is counted exactly
+              redis.call('HSET', job, 'expected', expected or 0)
               redis.call('HDEL', job, 'start', 'start_ids')
               reindex(index, id, spec[5], 'scheduled', 'running')
             end
-            """.formatted(Keys.SUBSCRIPTION, Keys.CHANNEL, Keys.USER, Keys.SUBSCRIPTIONS);
+            """.formatted(Keys.SUBSCRIPTION, Keys.CHANNEL, Keys.USER, Keys.SUBSCRIPTIONS, Keys.ENGAGEMENT);
 
     // KEYS: job hash, lane stream, idempotency key (unused when ARGV[2] is ''), delayed set, subscription ids, clock.
     // ARGV: job id, body hash, idempotency ttl ms, payload, ttl, urgency, topic, lane, total, first kind ('walk' | 'batch'),
     // send_at ms or '', title, target, local time or '', throttle per minute or '', index key, longest schedule ahead ms,
-    // key prefix P, then one id list per batch (first kind 'batch') or the union's channels, users and ids (first kind
+    // key prefix P, the job's links (JSON object, '' for none), then one id list per batch (first kind 'batch') or the union's channels, users and ids (first kind
     // 'union'). Returns {job id, 1 new | 0 replayed, 1 same body | 0 other body}, or {'', -1, now} when
     // send_at is in the past or too far ahead by Herald's clock (a replay is found before that is judged).
     static final Script ACCEPT = new Script(JOB_FUNCTIONS + """
@@ -168,13 +179,16 @@ public class JobStore {
               'failed', 0, 'units', 0, 'payload', ARGV[4], 'ttl', ARGV[5], 'urgency', ARGV[6], 'topic', ARGV[7], 'lane', ARGV[8],
               'title', ARGV[12], 'target', ARGV[13], 'start', ARGV[10])
             if ARGV[10] == 'union' then
-              redis.call('HSET', KEYS[1], 'src_channels', ARGV[19], 'src_users', ARGV[20], 'src_ids', ARGV[21])
-            elseif #ARGV >= 19 then
+              redis.call('HSET', KEYS[1], 'src_channels', ARGV[20], 'src_users', ARGV[21], 'src_ids', ARGV[22])
+            elseif #ARGV >= 20 then
               local batches = {}
-              for i = 19, #ARGV do
+              for i = 20, #ARGV do
                 batches[#batches + 1] = ARGV[i]
               end
               redis.call('HSET', KEYS[1], 'start_ids', table.concat(batches, ','))
+            end
+            if ARGV[19] ~= '' then
+              redis.call('HSET', KEYS[1], 'links', ARGV[19])
             end
             if ARGV[14] ~= '' then
               redis.call('HSET', KEYS[1], 'local_time', ARGV[14], 'waiting', 0)
@@ -265,6 +279,9 @@ public class JobStore {
     RedisClock clock;
 
     @Inject
+    Engagement engagement;
+
+    @Inject
     @ConfigProperty(name = "herald.delivery.batch-size")
     int batchSize;
 
@@ -311,6 +328,7 @@ public class JobStore {
         args.add(index());
         args.add(String.valueOf(maxAhead.toMillis()));
         args.add(redis.prefix());
+        args.add(links(job.links()));
         args.addAll(batches);
         String idempotencyKey = redis.key(idempotency.map(Idempotency::key).orElse(Keys.IDEMPOTENCY));
         List<?> result = (List<?>) ACCEPT.run(redis.client(), List.of(key(job.id()),
@@ -333,6 +351,16 @@ public class JobStore {
             this.now = now;
             this.maxAhead = maxAhead;
         }
+    }
+
+    /** The job's links as its record keeps them (GET /api/r/ reads them): a JSON object, or '' without any. */
+    static String links(java.util.Map<String, String> links) {
+        if (links.isEmpty()) {
+            return "";
+        }
+        var json = dev.herald.platform.control.JsonBody.object();
+        links.forEach(json::add);
+        return json.build().toString();
     }
 
     /** The union's channels, users and ids as the scripts take them. */
@@ -388,7 +416,8 @@ public class JobStore {
             if (job.get().isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(JobReport.fromStored(id, job.get(), failures.get(), removals.get()));
+            var engaged = engagement.counts(Map.of(id, job.get())).get(id);
+            return Optional.of(JobReport.fromStored(id, job.get(), failures.get(), removals.get(), engaged));
         }
     }
 
@@ -408,21 +437,29 @@ public class JobStore {
             ids.add(found.get(i));
             created.put(found.get(i), (long) Double.parseDouble(found.get(i + 1)));
         }
-        var reports = new ArrayList<JobReport>();
+        var jobs = new ArrayList<Response<Map<String, String>>>();
+        var failures = new ArrayList<Response<Map<String, String>>>();
+        var removals = new ArrayList<Response<Map<String, String>>>();
         try (var pipeline = redis.client().pipelined()) {
-            var jobs = new ArrayList<Response<Map<String, String>>>();
-            var failures = new ArrayList<Response<Map<String, String>>>();
-            var removals = new ArrayList<Response<Map<String, String>>>();
             for (String id : ids) {
                 jobs.add(pipeline.hgetAll(key(id)));
                 failures.add(pipeline.hgetAll(failuresKey(id)));
                 removals.add(pipeline.hgetAll(key(id) + Keys.REMOVALS));
             }
             pipeline.sync();
-            for (int i = 0; i < ids.size(); i++) {
-                if (!jobs.get(i).get().isEmpty()) {
-                    reports.add(JobReport.fromStored(ids.get(i), jobs.get(i).get(), failures.get(i).get(), removals.get(i).get()));
-                }
+        }
+        var records = new HashMap<String, Map<String, String>>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (!jobs.get(i).get().isEmpty()) {
+                records.put(ids.get(i), jobs.get(i).get());
+            }
+        }
+        var engaged = engagement.counts(records);
+        var reports = new ArrayList<JobReport>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (records.containsKey(ids.get(i))) {
+                reports.add(JobReport.fromStored(ids.get(i), records.get(ids.get(i)), failures.get(i).get(), removals.get(i).get(),
+                        engaged.get(ids.get(i))));
             }
         }
         boolean more = found.size() / 2 > limit;

@@ -1,5 +1,6 @@
 package dev.herald.fanout.control;
 
+import dev.herald.engagement.control.EventTokens;
 import dev.herald.fanout.entity.JobSpec;
 import dev.herald.fanout.entity.Lane;
 import dev.herald.fanout.entity.Unit;
@@ -93,6 +94,9 @@ public class Worker {
 
     @Inject
     Throttle throttle;
+
+    @Inject
+    EventTokens tokens;
 
     @Inject
     @ConfigProperty(name = "herald.delivery.default-zone")
@@ -301,8 +305,9 @@ public class Worker {
             var records = whileRedisAnswers(run, () -> store.load(unit.items().stream().map(Unit.Item::id).toList()));
             boolean paced = spec.get().localTime() != null || spec.get().throttled();
             long clockMillis = paced ? whileRedisAnswers(run, () -> clock.now().toEpochMilli()) : 0;
+            whileRedisAnswers(run, () -> tokens.ready());
             var context = new BatchRun.Context(clockMillis, System.nanoTime(), throttle, defaultZone,
-                    () -> cancelled.contains(unit.jobId()));
+                    () -> cancelled.contains(unit.jobId()), tokens);
             run.deliver(spec.get(), records, dispatcher, context);
             if (!run.lost) {
                 settleUntilWritten(unit, run.tally, run);

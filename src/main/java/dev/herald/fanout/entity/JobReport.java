@@ -1,5 +1,6 @@
 package dev.herald.fanout.entity;
 
+import dev.herald.engagement.entity.EngagementCounts;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -15,12 +16,13 @@ import java.util.TreeMap;
  * always holds; waiting (part of pending) is how many of a local-time job wait for their hour.
  * deliveredBy counts the subscriptions each instance settled (instance name -> count). Times are
  * Herald's clock (Redis TIME); sendAt, started, finished, localTime, expectedEnd are null when
- * they do not apply, throttlePerMinute is 0 without a limit.
+ * they do not apply, throttlePerMinute is 0 without a limit. engagement is what visitors did with
+ * the pushes (Engagement).
  */
 public record JobReport(String id, String state, String title, String target, long total, long sent, long removed, long failed,
                         long waiting, Map<String, Long> failures, Map<String, Long> removals, Instant created, Instant sendAt, Instant started,
                         Instant finished, LocalTime localTime, int throttlePerMinute, Instant expectedEnd,
-                        Map<String, Long> deliveredBy) {
+                        Map<String, Long> deliveredBy, EngagementCounts engagement) {
 
     public static final String SCHEDULED = "scheduled";
     public static final String RUNNING = "running";
@@ -43,7 +45,8 @@ public record JobReport(String id, String state, String title, String target, lo
     }
 
     /** Reads the job hash and its failures hash as the fan-out's scripts write them (times in epoch milliseconds). */
-    public static JobReport fromStored(String id, Map<String, String> job, Map<String, String> failures, Map<String, String> removals) {
+    public static JobReport fromStored(String id, Map<String, String> job, Map<String, String> failures, Map<String, String> removals,
+                                       EngagementCounts engagement) {
         var counts = new TreeMap<String, Long>();
         failures.forEach((reason, count) -> counts.put(reason, Long.parseLong(count)));
         var removedBy = new TreeMap<String, Long>();
@@ -66,7 +69,7 @@ public record JobReport(String id, String state, String title, String target, lo
         return new JobReport(id, job.getOrDefault("state", RUNNING), job.getOrDefault("title", ""),
                 job.getOrDefault("target", ""), number(job, "total"), number(job, "sent"), number(job, "removed"),
                 number(job, "failed"), number(job, "waiting"), counts, removedBy, instant(job, "created"), instant(job, "send_at"), started,
-                instant(job, "finished"), localTime == null ? null : LocalTime.parse(localTime), throttle, expectedEnd, by);
+                instant(job, "finished"), localTime == null ? null : LocalTime.parse(localTime), throttle, expectedEnd, by, engagement);
     }
 
     static long number(Map<String, String> job, String name) {
@@ -101,7 +104,7 @@ public record JobReport(String id, String state, String title, String target, lo
             json.add("throttle_per_minute", throttlePerMinute);
             time(json, "expected_end", expectedEnd);
         }
-        return json.add("delivered_by", instances).build();
+        return json.add("delivered_by", instances).add("engagement", engagement.toJson()).build();
     }
 
     /** The target as asked (Audience.target()): null for everybody. */

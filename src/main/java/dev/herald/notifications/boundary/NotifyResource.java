@@ -6,7 +6,9 @@ import dev.herald.fanout.control.Worker;
 import dev.herald.notifications.control.IdempotencyKey;
 import dev.herald.notifications.control.Intake;
 import dev.herald.notifications.control.ListQuery;
+import dev.herald.notifications.control.DeclarativePayload;
 import dev.herald.notifications.control.NotificationParser;
+import dev.herald.notifications.control.PayloadSettings;
 import dev.herald.notifications.control.PreferWait;
 import dev.herald.platform.control.JsonBody;
 import dev.herald.platform.control.Uuids;
@@ -60,6 +62,9 @@ public class NotifyResource {
     Channels channels;
 
     @Inject
+    PayloadSettings payloads;
+
+    @Inject
     @ConfigProperty(name = "herald.delivery.max-wait")
     Duration maxWait;
 
@@ -77,10 +82,10 @@ public class NotifyResource {
     @Path("notify")
     public Response notify(InputStream body, @HeaderParam("Prefer") String prefer) {
         var read = JsonBody.readWithBytes(body, MAX_BODY, headers.getLength());
-        var notification = NotificationParser.parse(read.json(), channels);
+        var notification = NotificationParser.parse(read.json(), channels, payloads.format());
         if (notification.dryRun()) {
             return Response.ok(Json.createObjectBuilder().add("reach", jobs.reach(notification.audience()))
-                    .add("payload_bytes", notification.payload(NotificationParser.SOME_JOB_ID).length).build()).build();
+                    .add("payload_bytes", DeclarativePayload.forJob(notification.display(), NotificationParser.SOME_JOB_ID, payloads.format()).bytes().length).build()).build();
         }
         var idempotency = IdempotencyKey.of(headers.getRequestHeader(IdempotencyKey.HEADER), bearer(), read.bytes(), idempotencyTtl);
         var accepted = intake.accept(notification, idempotency);

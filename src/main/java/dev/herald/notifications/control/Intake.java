@@ -6,6 +6,7 @@ import dev.herald.fanout.entity.Idempotency;
 import dev.herald.fanout.entity.Job;
 import dev.herald.notifications.entity.Notification;
 import dev.herald.platform.control.Uuids;
+import dev.herald.push.entity.Message;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.Initialized;
@@ -40,12 +41,17 @@ public class Intake {
     JobStore jobs;
 
     @Inject
+    PayloadSettings payloads;
+
+    @Inject
     @ConfigProperty(name = "herald.delivery.topic-per-job")
     boolean topicPerJob;
 
     public Accepted accept(Notification notification, Optional<Idempotency> idempotency) {
         String id = Uuids.random();
-        var job = new Job(id, notification.message(id, topicPerJob), notification.audience(), notification.title(), notification.plan());
+        var written = DeclarativePayload.forJob(notification.display(), id, payloads.format());
+        var job = new Job(id, new Message(written.bytes(), notification.options(id, topicPerJob)), notification.audience(),
+                notification.title(), notification.plan(), written.links());
         Accepted accepted;
         try {
             accepted = jobs.accept(job, idempotency);

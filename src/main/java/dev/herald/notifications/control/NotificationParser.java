@@ -2,7 +2,10 @@ package dev.herald.notifications.control;
 
 import dev.herald.encryption.control.PayloadEncryption;
 import dev.herald.fanout.entity.Plan;
+import dev.herald.notifications.entity.Action;
+import dev.herald.notifications.entity.Display;
 import dev.herald.notifications.entity.Notification;
+import dev.herald.notifications.entity.PayloadFormat;
 import dev.herald.platform.boundary.PayloadTooLargeException;
 import dev.herald.platform.control.Text;
 import dev.herald.platform.control.Uuids;
@@ -30,26 +33,33 @@ import java.util.regex.Pattern;
 /** Turns a notify request into a Notification, or says exactly which rule it breaks. */
 public final class NotificationParser {
 
-    static final Set<String> FIELDS = Set.of("title", "body", "url", "icon", "badge", "image", "tag",
-            "ttl", "urgency", "topic", "subscriptions", "channels", "users", "send_at", "local_time", "throttle_per_minute", "dry_run");
+    static final Set<String> FIELDS = Set.of("title", "body", "url", "icon", "badge", "image", "tag", "actions",
+            "require_interaction", "silent", "renotify", "lang", "dir", "badge_count", "data", "ttl", "urgency", "topic", "subscriptions", "channels", "users", "send_at", "local_time", "throttle_per_minute", "dry_run");
     /** The most entries of one target list (subscriptions, channels or users). */
     static final int MAX_TARGETS = 10_000;
     static final Pattern LOCAL_TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
     static final int MIN_THROTTLE = 60;
     static final int MAX_THROTTLE = 1_000_000;
     static final int MAX_TAG = 256;
+    static final int MAX_ACTIONS = 2;
+    static final Pattern ACTION_ID = Pattern.compile("[a-z0-9-]{1,32}");
+    static final Set<String> ACTION_FIELDS = Set.of("action", "title", "url");
+    static final int MAX_ACTION_TITLE = 128;
+    static final Set<String> DIRS = Set.of("auto", "ltr", "rtl");
+    static final int MAX_BADGE_COUNT = 99_999;
+    static final int MAX_DATA_BYTES = 1024;
     /** As long as any job id: the payload's size is checked before the job has its id (the tag defaults to it). */
     public static final String SOME_JOB_ID = "00000000-0000-0000-0000-000000000000";
 
     private NotificationParser() {
     }
 
-    /** Without declared channels: for tests of what does not target channels. */
+    /** Without declared channels and with the default payload format: for tests of what does not need them. */
     public static Notification parse(JsonObject json) {
-        return parse(json, Channels.of(""));
+        return parse(json, Channels.of(""), PayloadFormat.DEFAULT);
     }
 
-    public static Notification parse(JsonObject json, Channels channels) {
+    public static Notification parse(JsonObject json, Channels channels, PayloadFormat format) {
         var unknown = json.keySet().stream().filter(name -> !FIELDS.contains(name)).sorted().toList();
         if (!unknown.isEmpty()) {
             throw new BadRequestException("Unknown field(s) " + String.join(", ", unknown) + "; allowed: "
@@ -63,11 +73,17 @@ public final class NotificationParser {
         if (tag != null && (tag.isEmpty() || tag.length() > MAX_TAG)) {
             throw new BadRequestException("tag must be 1 to " + MAX_TAG + " characters long.");
         }
-        var notification = new Notification(title, string(json, "body"), link(json, "url"), link(json, "icon"),
-                link(json, "badge"), link(json, "image"), tag, ttl(json), urgency(json), topic(json), subscriptions(json),
+        boolean renotify = flag(json, "renotify");
+        if (renotify && tag == null) {
+            throw new BadRequestException("renotify needs a tag: it alerts again when a notification replaces one with the same tag.");
+        }
+        var display = new Display(title, string(json, "body"), link(json, "url"), link(json, "icon"), link(json, "badge"),
+                link(json, "image"), tag, actions(json), flag(json, "require_interaction"), flag(json, "silent"), renotify,
+                lang(json), dir(json), badgeCount(json), data(json));
+        var notification = new Notification(display, ttl(json), urgency(json), topic(json), subscriptions(json),
                 absent(json, "channels") ? null : nonEmpty("channels", channels.check("channels", json.get("channels"), MAX_TARGETS)),
                 users(json), plan(json), dryRun(json));
-        int size = notification.payload(SOME_JOB_ID).length;
+        int size = DeclarativePayload.forJob(display, SOME_JOB_ID, format).bytes().length;
         if (size > PayloadEncryption.MAX_PLAINTEXT) {
             throw new PayloadTooLargeException("The notification payload is " + size + " bytes of UTF-8 JSON; at most "
                     + PayloadEncryption.MAX_PLAINTEXT + " fit one encrypted push message (RFC 8291, 4096-byte record).");
@@ -92,6 +108,112 @@ public final class NotificationParser {
     static String link(JsonObject json, String name) {
         String value = string(json, name);
         return value == null ? null : LinkPolicy.check(name, value);
+    }
+
+    static List<Action> actions(JsonObject json) {
+        if (absent(json, "actions")) {
+            return List.of();
+        }
+        if (!(json.get("actions") instanceof JsonArray array)) {
+            throw new BadRequestException("actions must be an array of at most " + MAX_ACTIONS + " {\"action\", \"title\", \"url\"} objects.");
+        }
+        if (array.size() > MAX_ACTIONS) {
+            throw new BadRequestException("actions holds " + array.size() + " entries; at most " + MAX_ACTIONS
+                    + " (what browsers show).");
+        }
+        var actions = new ArrayList<Action>();
+        var ids = new java.util.HashSet<String>();
+        for (int i = 0; i < array.size(); i++) {
+            String at = "actions[" + i + "]";
+            if (!(array.get(i) instanceof JsonObject action)) {
+                throw new BadRequestException(at + " must be an object with action, title and url.");
+            }
+            var unknown = action.keySet().stream().filter(name -> !ACTION_FIELDS.contains(name)).sorted().toList();
+            if (!unknown.isEmpty()) {
+                throw new BadRequestException(at + " has unknown field(s) " + String.join(", ", unknown) + "; allowed: action, title, url.");
+            }
+            String id = string(action, "action");
+            if (id == null || !ACTION_ID.matcher(id).matches()) {
+                throw new BadRequestException(at + ".action is required: 1 to 32 of a-z, 0-9 and '-', not "
+                        + (id == null ? "missing" : "'" + Text.abbreviate(id) + "'") + ".");
+            }
+            if (!ids.add(id)) {
+                throw new BadRequestException(at + ".action '" + id + "' is used twice; each action needs its own id.");
+            }
+            String label = string(action, "title");
+            if (label == null || label.isBlank() || label.length() > MAX_ACTION_TITLE) {
+                throw new BadRequestException(at + ".title is required: the button's text, 1 to " + MAX_ACTION_TITLE + " characters.");
+            }
+            String url = string(action, "url");
+            actions.add(new Action(id, label, url == null ? null : LinkPolicy.check(at + ".url", url)));
+        }
+        return actions;
+    }
+
+    static boolean flag(JsonObject json, String name) {
+        if (absent(json, name)) {
+            return false;
+        }
+        if (json.get(name) != JsonValue.TRUE && json.get(name) != JsonValue.FALSE) {
+            throw new BadRequestException(name + " must be true or false, not " + Text.abbreviate(String.valueOf(json.get(name))) + ".");
+        }
+        return json.get(name) == JsonValue.TRUE;
+    }
+
+    /** A well-formed BCP 47 language tag (RFC 5646), as java.util.Locale.Builder checks it. */
+    static String lang(JsonObject json) {
+        String lang = string(json, "lang");
+        if (lang == null) {
+            return null;
+        }
+        try {
+            new java.util.Locale.Builder().setLanguageTag(lang);
+        } catch (java.util.IllformedLocaleException e) {
+            lang = "";
+        }
+        if (lang.isEmpty()) {
+            throw new BadRequestException("lang must be a BCP 47 language tag such as en, de-CH or zh-Hant-TW, not '"
+                    + Text.abbreviate(string(json, "lang")) + "'.");
+        }
+        return lang;
+    }
+
+    static String dir(JsonObject json) {
+        String dir = string(json, "dir");
+        if (dir != null && !DIRS.contains(dir)) {
+            throw new BadRequestException("dir must be auto, ltr or rtl, not '" + Text.abbreviate(dir) + "'.");
+        }
+        return dir;
+    }
+
+    static Integer badgeCount(JsonObject json) {
+        if (absent(json, "badge_count")) {
+            return null;
+        }
+        String rule = "badge_count must be a whole number from 0 to " + MAX_BADGE_COUNT + " (the app badge)";
+        if (!(json.get("badge_count") instanceof JsonNumber number) || !number.isIntegral()) {
+            throw new BadRequestException(rule + ", not " + Text.abbreviate(String.valueOf(json.get("badge_count"))) + ".");
+        }
+        var value = number.bigIntegerValue();
+        if (value.signum() < 0 || value.compareTo(java.math.BigInteger.valueOf(MAX_BADGE_COUNT)) > 0) {
+            throw new BadRequestException(rule + ", not " + Text.abbreviate(value.toString()) + ".");
+        }
+        return value.intValue();
+    }
+
+    static JsonObject data(JsonObject json) {
+        if (absent(json, "data")) {
+            return null;
+        }
+        if (!(json.get("data") instanceof JsonObject data)) {
+            throw new BadRequestException("data must be a JSON object (the service worker hands it to the page it opens), not "
+                    + type(json.get("data")) + ".");
+        }
+        int size = data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (size > MAX_DATA_BYTES) {
+            throw new BadRequestException("data is " + size + " bytes of JSON; at most " + MAX_DATA_BYTES + ".");
+        }
+        return data;
     }
 
     static long ttl(JsonObject json) {
@@ -236,13 +358,7 @@ public final class NotificationParser {
     }
 
     static boolean dryRun(JsonObject json) {
-        if (absent(json, "dry_run")) {
-            return false;
-        }
-        if (json.get("dry_run") != JsonValue.TRUE && json.get("dry_run") != JsonValue.FALSE) {
-            throw new BadRequestException("dry_run must be true or false, not " + Text.abbreviate(String.valueOf(json.get("dry_run"))) + ".");
-        }
-        return json.get("dry_run") == JsonValue.TRUE;
+        return flag(json, "dry_run");
     }
 
     static String type(JsonValue value) {

@@ -5,6 +5,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParser;
 import jakarta.ws.rs.BadRequestException;
 import java.io.ByteArrayInputStream;
@@ -19,8 +22,21 @@ import java.io.UncheckedIOException;
 public final class JsonBody {
 
     static final int MAX_DEPTH = 16;
+    /**
+     * One provider for the whole application: Json.createObjectBuilder() and friends look the provider up
+     * through the class loader on every call, which showed up as a hot spot under load.
+     */
+    public static final JsonProvider PROVIDER = JsonProvider.provider();
 
     private JsonBody() {
+    }
+
+    public static JsonObjectBuilder object() {
+        return PROVIDER.createObjectBuilder();
+    }
+
+    public static JsonArrayBuilder array() {
+        return PROVIDER.createArrayBuilder();
     }
 
     /** A request body as read: its raw bytes (for digests) and the JSON object they hold. */

@@ -48,6 +48,10 @@ public final class Keys {
     public static final String NOTIFICATIONS = "notifications";
     /** Sorted set: cancelled job ids scored by when they were cancelled; every instance reads it to stop their pushes. */
     public static final String CANCELS = "notifications:cancels";
+    /** String: the secret (32 random bytes, base64url) that engagement tokens are made and checked with (EventTokens). */
+    public static final String ENGAGEMENT_SECRET = "engagement:secret";
+    /** + event (shown, clicked, closed) or "action:" + action id, after a job's key: the pushes counted (a set, or a HyperLogLog). */
+    public static final String ENGAGEMENT = ":engagement:";
     /** String: milliseconds added to Redis TIME wherever Herald reads its clock (RedisClock); never set outside tests. */
     public static final String CLOCK_SHIFT = "clock:shift";
 

@@ -45,8 +45,16 @@ public class RateLimits {
     @Inject
     Redis redis;
 
+    @Inject
+    @ConfigProperty(name = "herald.limits.events-per-minute")
+    int eventsPerMinute;
+
     public int limit(String bucket) {
-        return "subscribe".equals(bucket) ? subscribePerMinute : testPerMinute;
+        return switch (bucket) {
+            case "subscribe" -> subscribePerMinute;
+            case "events" -> eventsPerMinute;
+            default -> testPerMinute;
+        };
     }
 
     /** Counts one request; returns the seconds to wait when the client is over its limit. A limit of 0 is none. */

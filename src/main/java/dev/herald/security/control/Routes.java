@@ -18,9 +18,13 @@ public final class Routes {
      * sub-resources added later (subscriptions/count) stay protected; no matrix parameters, no dot segments.
      */
     static final String ID = "(?!\\.{1,2}(?:/|$))(?![a-z]+(?:/|$))[^/;]+";
+    /** Engagement: a push's token is the proof (EventsResource, RedirectResource), like a subscription id is for its routes. */
+    static final String EVENTS = "notifications/" + ID + "/events";
+    static final String CLICK = "r/[^/;]+";
     /** health: probes carry no token (health/* is MP Health where TomEE mounts it under /api); openapi.yaml: the API description. */
-    static final Pattern PUBLIC_GET = Pattern.compile("subscribe|channels|subscriptions/" + ID + "|health(/live|/ready|/started)?|openapi\\.yaml");
-    static final Pattern PUBLIC_POST = Pattern.compile("subscribe|unsubscribe|subscriptions/" + ID + "/test");
+    static final Pattern PUBLIC_GET = Pattern.compile("subscribe|channels|subscriptions/" + ID + "|health(/live|/ready|/started)?|openapi\\.yaml"
+            + "|" + CLICK);
+    static final Pattern PUBLIC_POST = Pattern.compile("subscribe|unsubscribe|subscriptions/" + ID + "/test|" + EVENTS);
     static final Pattern PUBLIC_DELETE = Pattern.compile("subscriptions/" + ID);
     /** Choosing channels: public like GET of the subscription, the unguessable id is the capability. */
     static final Pattern PUBLIC_PUT = Pattern.compile("subscriptions/" + ID + "/channels");
@@ -31,7 +35,9 @@ public final class Routes {
     static final Pattern CORS = Pattern.compile("subscribe|unsubscribe|channels|subscriptions/" + ID + "/channels");
     static final Map<String, Pattern> LIMITED_POSTS = Map.of(
             "subscribe", Pattern.compile("subscribe"),
-            "test", Pattern.compile("subscriptions/" + ID + "/test"));
+            "test", Pattern.compile("subscriptions/" + ID + "/test"),
+            "events", Pattern.compile(EVENTS));
+    static final Pattern LIMITED_GET = Pattern.compile(CLICK);
 
     private Routes() {
     }
@@ -70,10 +76,13 @@ public final class Routes {
 
     /** The rate-limit bucket of a request, if it has one. */
     public static Optional<String> limitBucket(String method, String path) {
+        String p = normalize(path);
+        if ("GET".equals(method) && LIMITED_GET.matcher(p).matches()) {
+            return Optional.of("events");
+        }
         if (!"POST".equals(method)) {
             return Optional.empty();
         }
-        String p = normalize(path);
         return LIMITED_POSTS.entrySet().stream().filter(e -> e.getValue().matcher(p).matches()).map(Map.Entry::getKey).findFirst();
     }
 

@@ -1,5 +1,8 @@
 package dev.herald.testpush.control;
 
+import dev.herald.notifications.control.DeclarativePayload;
+import dev.herald.notifications.control.PayloadSettings;
+import dev.herald.notifications.entity.Display;
 import dev.herald.push.control.Outcome;
 import dev.herald.push.control.PushClient;
 import dev.herald.push.control.SenderThreads;
@@ -12,7 +15,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.NotFoundException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,11 +27,8 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class TestPush {
 
-    static final byte[] MESSAGE = Json.createObjectBuilder()
-            .add("title", "Herald test notification")
-            .add("body", "Notifications from this site work. You can turn them off on the subscribe page at any time.")
-            .add("tag", "herald-test")
-            .build().toString().getBytes(StandardCharsets.UTF_8);
+    static final Display MESSAGE = Display.of("Herald test notification",
+            "Notifications from this site work. You can turn them off on the subscribe page at any time.", null, "herald-test");
     // only useful right now: kept 5 minutes at most by the push service
     static final PushOptions OPTIONS = new PushOptions(300, "high", null);
 
@@ -45,6 +44,9 @@ public class TestPush {
     @Inject
     SenderThreads senders;
 
+    @Inject
+    PayloadSettings payloads;
+
     public CompletionStage<JsonObject> send(String id) {
         var subscription = store.find(id).orElseThrow(() -> new NotFoundException("No subscription " + id + "."));
         throttle.acquire(id);
@@ -52,7 +54,7 @@ public class TestPush {
         // on a sender thread: the request thread is free while the push service takes its time
         senders.submit(() -> {
             try {
-                PushResult result = client.send(subscription, MESSAGE, OPTIONS);
+                PushResult result = client.send(subscription, DeclarativePayload.standalone(MESSAGE, payloads.format()), OPTIONS);
                 var outcome = Outcome.classify(result, host(subscription.endpoint()), Duration.ZERO, Duration.ZERO);
                 if (outcome.kind() == Outcome.Kind.REMOVE) {
                     // the push service dropped this subscription for good: so do we

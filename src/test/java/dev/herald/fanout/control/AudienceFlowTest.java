@@ -44,7 +44,7 @@ class AudienceFlowTest {
 
     static Job job(Audience audience) {
         return new Job(UUID.randomUUID().toString(), new Message("{\"title\":\"t\"}".getBytes(StandardCharsets.UTF_8),
-                PushOptions.ttl(60)), audience, "Title", Plan.immediate());
+                PushOptions.ttl(60)), audience, "Title", Plan.immediate(), java.util.Map.of());
     }
 
     /** Walks the job's broadcast to its end; the ids of its batches in order. */

@@ -50,7 +50,7 @@ class LifecycleFlowTest {
 
     static Job job(Audience audience, Plan plan) {
         return new Job(UUID.randomUUID().toString(), new Message("{\"title\":\"t\"}".getBytes(StandardCharsets.UTF_8),
-                PushOptions.ttl(60)), audience, "Title", plan);
+                PushOptions.ttl(60)), audience, "Title", plan, java.util.Map.of());
     }
 
     JobReport report(String id) {

@@ -32,6 +32,8 @@ final class Scripts implements AutoCloseable {
     final WorkStream streams = new WorkStream();
     final DelayedWork delayed = new DelayedWork();
     final Throttle throttle = new Throttle();
+    final dev.herald.engagement.control.Engagement engagement = dev.herald.engagement.control.Engagement.on(redis, 10_000);
+    final dev.herald.engagement.control.EventTokens tokens = dev.herald.engagement.control.EventTokens.on(redis);
 
     Scripts(int batchSize) {
         jobs.redis = redis;
@@ -39,6 +41,7 @@ final class Scripts implements AutoCloseable {
         jobs.batchSize = batchSize;
         jobs.jobTtl = Duration.ofDays(7);
         jobs.maxAhead = Duration.ofDays(30);
+        jobs.engagement = engagement;
         settlement.redis = redis;
         settlement.clock = clock;
         settlement.batchSize = batchSize;

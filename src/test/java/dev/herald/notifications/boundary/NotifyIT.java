@@ -6,6 +6,7 @@ import static dev.herald.testing.PushServiceStub.Behaviour.statusWithRetryAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.Api;
+import dev.herald.testing.DeclarativeMessage;
 import dev.herald.testing.MicroProcess;
 import dev.herald.testing.PushServiceStub;
 import dev.herald.testing.TestRedis;
@@ -172,11 +173,11 @@ class NotifyIT {
         for (String name : sentOnce) {
             assertThat(stub.requestCount(name)).as(name).isEqualTo(1);
             assertThat(stub.deliveries(name)).as(name).singleElement()
-                    .satisfies(delivery -> assertThat(delivery.payload()).isEqualTo(payload));
+                    .satisfies(delivery -> assertThat(DeclarativeMessage.classic(delivery.payload())).isEqualTo(payload));
         }
         for (String name : flaky) {
             assertThat(stub.requestCount(name)).as(name).isEqualTo(2);
-            assertThat(stub.deliveries(name).get(stub.deliveries(name).size() - 1).payload()).isEqualTo(payload);
+            assertThat(DeclarativeMessage.classic(stub.deliveries(name).get(stub.deliveries(name).size() - 1).payload())).isEqualTo(payload);
         }
         assertThat(stub.requestCount(throttled)).isEqualTo(2);
         for (String name : gone) {

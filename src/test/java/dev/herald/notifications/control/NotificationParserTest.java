@@ -40,25 +40,23 @@ class NotificationParserTest {
         assertThat(n.topic()).isNull();
         assertThat(n.audience()).isEqualTo(Audience.everyone());
         assertThat(n.audience().lane()).isEqualTo(dev.herald.fanout.entity.Lane.BULK);
-        assertThat(new String(n.payload(ID), StandardCharsets.UTF_8)).as("the tag defaults to the job id")
-                .isEqualTo("{\"title\":\"Hi\",\"tag\":\"" + ID + "\"}");
+        assertThat(message(n).getJsonObject("notification").getString("tag")).as("the tag defaults to the job id").isEqualTo(ID);
     }
 
     @Test
     void topicPerJobIsTheJobIdWithoutDashesOnlyWhenAskedForAndNoTopicWasGiven() {
-        assertThat(parse("{'title':'Hi'}").message(ID, false).options().topic()).isNull();
-        assertThat(parse("{'title':'Hi'}").message(ID, true).options().topic()).isEqualTo(ID.replace("-", "")).hasSize(32);
-        assertThat(parse("{'title':'Hi','topic':'mine'}").message(ID, true).options().topic()).isEqualTo("mine");
+        assertThat(parse("{'title':'Hi'}").options(ID, false).topic()).isNull();
+        assertThat(parse("{'title':'Hi'}").options(ID, true).topic()).isEqualTo(ID.replace("-", "")).hasSize(32);
+        assertThat(parse("{'title':'Hi','topic':'mine'}").options(ID, true).topic()).isEqualTo("mine");
     }
 
     @Test
-    void payloadHoldsOnlyDisplayFieldsInOrder() {
+    void displayFieldsGoToTheDisplayAndTheRestToTheOptionsAndTarget() {
         var n = parse("{'ttl':60,'urgency':'high','topic':'news','tag':'t','image':'/i.png','badge':'/b.png',"
                 + "'icon':'https://example.com/i.png','url':'/page','body':'B','title':'T','subscriptions':['" + ID + "']}");
-        assertThat(new String(n.payload(ID), StandardCharsets.UTF_8)).isEqualTo(
-                "{\"title\":\"T\",\"body\":\"B\",\"url\":\"/page\",\"icon\":\"https://example.com/i.png\","
-                        + "\"badge\":\"/b.png\",\"image\":\"/i.png\",\"tag\":\"t\"}");
-        var options = n.message(ID, false).options();
+        assertThat(n.display()).isEqualTo(new dev.herald.notifications.entity.Display("T", "B", "/page", "https://example.com/i.png",
+                "/b.png", "/i.png", "t", java.util.List.of(), false, false, false, null, null, null, null));
+        var options = n.options(ID, false);
         assertThat(options.ttlSeconds()).isEqualTo(60);
         assertThat(options.urgency()).isEqualTo("high");
         assertThat(options.topic()).isEqualTo("news");
@@ -70,7 +68,7 @@ class NotificationParserTest {
     @Test
     void nullMembersCountAsAbsent() {
         var n = parse("{'title':'T','body':null,'ttl':null,'subscriptions':null}");
-        assertThat(n.body()).isNull();
+        assertThat(n.display().body()).isNull();
         assertThat(n.ttl()).isEqualTo(Notification.DEFAULT_TTL);
         assertThat(n.audience()).isEqualTo(Audience.everyone());
     }
@@ -127,7 +125,7 @@ class NotificationParserTest {
         rejects("{'title':'T','url':'page.html'}", "url must be an https URL or a path");
         rejects("{'title':'T','url':'/\\\\evil.example'}", "backslash");
         rejects("{'title':'T','url':'https:///nohost'}", "url must be an https URL with a host");
-        assertThat(parse("{'title':'T','url':'HTTPS://example.com/a?b=c#d'}").url()).isEqualTo("HTTPS://example.com/a?b=c#d");
+        assertThat(parse("{'title':'T','url':'HTTPS://example.com/a?b=c#d'}").display().url()).isEqualTo("HTTPS://example.com/a?b=c#d");
     }
 
     @Test
@@ -149,13 +147,15 @@ class NotificationParserTest {
 
     @Test
     void payloadOver3993BytesIsTooLargeAndSaysItsSize() {
-        // {"title":"","tag":"<job id>"} is 12 + 45 bytes (the tag defaults to the 36-character job id); 'é' is 2 bytes of UTF-8
-        String fits = "é".repeat((3993 - 57) / 2);
-        assertThat(parse("{'title':'" + fits + "'}").payload(ID)).hasSize(3993);
+        // the whole message counts, its token and legacy fields included (the title is there twice); 'é' is 2 bytes of UTF-8
+        int frame = bytes(parse("{'title':'x'}")).length - 2;
+        int left = 3993 - frame;
+        String fits = "é".repeat(left / 4) + "x".repeat(left % 4 / 2);
+        assertThat(bytes(parse("{'title':'" + fits + "'}"))).hasSize(3993);
         String tooBig = fits + "é";
         assertThatThrownBy(() -> parse("{'title':'" + tooBig + "'}"))
                 .isInstanceOf(PayloadTooLargeException.class)
-                .hasMessageContaining("3995 bytes").hasMessageContaining("at most 3993");
+                .hasMessageContaining((3993 + 4) + " bytes").hasMessageContaining("at most 3993");
     }
 
     @Test
@@ -193,5 +193,60 @@ class NotificationParserTest {
         rejects("{'title':'T','throttle_per_minute':1e30}", "throttle_per_minute must be");
         assertThat(parse("{'title':'T','throttle_per_minute':60}").plan().throttlePerMinute()).isEqualTo(60);
         assertThat(parse("{'title':'T','throttle_per_minute':1000000}").plan().throttlePerMinute()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void richFieldsAreReadIntoTheDisplay() {
+        var n = parse("{'title':'T','tag':'t','renotify':true,'require_interaction':true,'silent':false,'lang':'de-CH','dir':'rtl',"
+                + "'badge_count':0,'data':{'order':42,'items':['a']},'actions':[{'action':'open-1','title':'Open','url':'/o'},"
+                + "{'action':'later','title':'Later'}]}");
+        var d = n.display();
+        assertThat(d.actions()).containsExactly(new dev.herald.notifications.entity.Action("open-1", "Open", "/o"),
+                new dev.herald.notifications.entity.Action("later", "Later", null));
+        assertThat(d.renotify()).isTrue();
+        assertThat(d.requireInteraction()).isTrue();
+        assertThat(d.silent()).isFalse();
+        assertThat(d.lang()).isEqualTo("de-CH");
+        assertThat(d.dir()).isEqualTo("rtl");
+        assertThat(d.badgeCount()).isZero();
+        assertThat(d.data().getInt("order")).isEqualTo(42);
+        assertThat(parse("{'title':'T','badge_count':99999}").display().badgeCount()).isEqualTo(99_999);
+    }
+
+    @Test
+    void badRichFieldsAreRefusedNamingTheField() {
+        rejects("{'title':'T','actions':[{'action':'a','title':'A'},{'action':'b','title':'B'},{'action':'c','title':'C'}]}",
+                "actions holds 3 entries; at most 2");
+        rejects("{'title':'T','actions':[{'action':'a'}]}", "actions[0].title is required");
+        rejects("{'title':'T','actions':[{'action':'a','title':' '}]}", "actions[0].title is required");
+        rejects("{'title':'T','actions':[{'action':'a','title':'A','url':'javascript:alert(1)'}]}", "actions[0].url must be an https URL");
+        rejects("{'title':'T','actions':[{'action':'Big','title':'A'}]}", "actions[0].action is required: 1 to 32 of a-z");
+        rejects("{'title':'T','actions':[{'title':'A'}]}", "actions[0].action is required");
+        rejects("{'title':'T','actions':[{'action':'a','title':'A'},{'action':'a','title':'B'}]}", "actions[1].action 'a' is used twice");
+        rejects("{'title':'T','actions':[{'action':'a','title':'A','icon':'/i'}]}", "actions[0] has unknown field(s) icon");
+        rejects("{'title':'T','actions':{'action':'a'}}", "actions must be an array");
+        rejects("{'title':'T','actions':['a']}", "actions[0] must be an object");
+        rejects("{'title':'T','renotify':true}", "renotify needs a tag");
+        rejects("{'title':'T','silent':'yes'}", "silent must be true or false");
+        rejects("{'title':'T','require_interaction':1}", "require_interaction must be true or false");
+        rejects("{'title':'T','data':[1]}", "data must be a JSON object");
+        rejects("{'title':'T','data':'x'}", "data must be a JSON object");
+        rejects("{'title':'T','data':{'x':'" + "y".repeat(1020) + "'}}", "data is 1028 bytes of JSON; at most 1024");
+        rejects("{'title':'T','badge_count':-1}", "badge_count must be a whole number from 0 to 99999");
+        rejects("{'title':'T','badge_count':1.5}", "badge_count must be a whole number");
+        rejects("{'title':'T','badge_count':100000}", "badge_count must be a whole number");
+        rejects("{'title':'T','badge_count':'3'}", "badge_count must be a whole number");
+        rejects("{'title':'T','lang':'not a tag'}", "lang must be a BCP 47 language tag");
+        rejects("{'title':'T','lang':''}", "lang must be a BCP 47 language tag");
+        rejects("{'title':'T','dir':'up'}", "dir must be auto, ltr or rtl");
+        rejects("{'title':'" + dev.herald.engagement.control.EventTokens.MARKER + "'}", "must not contain the text '{{herald:'");
+    }
+
+    static byte[] bytes(Notification n) {
+        return DeclarativePayload.forJob(n.display(), ID, dev.herald.notifications.entity.PayloadFormat.DEFAULT).bytes();
+    }
+
+    static jakarta.json.JsonObject message(Notification n) {
+        return jakarta.json.Json.createReader(new java.io.StringReader(new String(bytes(n), StandardCharsets.UTF_8))).readObject();
     }
 }

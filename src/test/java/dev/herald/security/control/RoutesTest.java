@@ -16,6 +16,7 @@ class RoutesTest {
         "GET, subscriptions/" + ID, "DELETE, subscriptions/" + ID, "POST, subscriptions/" + ID + "/test",
         "GET, health", "GET, health/ready", "GET, health/live", "GET, openapi.yaml",
         "GET, subscriptions/not-a-uuid", "DELETE, subscriptions/0F8FAD5B", "POST, subscriptions/x1/test",
+        "POST, notifications/" + ID + "/events", "GET, r/AbC-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     })
     void subscriberRoutesArePublic(String method, String path) {
         assertThat(Routes.isPublic(method, path)).isTrue();
@@ -30,6 +31,8 @@ class RoutesTest {
         "GET, subscriptions/count", "DELETE, subscriptions/all", "POST, subscriptions/count/test", "GET, subscriptions/count;x=1",
         "GET, subscriptions/..", "POST, subscriptions/../test", "GET, subscriptions/" + ID + "/keys",
         "PUT, subscriptions/" + ID + "/user", "DELETE, subscriptions/" + ID + "/user", "DELETE, users/u-1", "GET, audience",
+        "GET, notifications/" + ID + "/events", "POST, notifications/all/events", "POST, notifications/" + ID + "/events/x",
+        "POST, r/token", "GET, r", "GET, r/a/b", "GET, r/a;x=1", "DELETE, r/a",
     })
     void everythingElseNeedsTheToken(String method, String path) {
         assertThat(Routes.isPublic(method, path)).isFalse();
@@ -60,8 +63,9 @@ class RoutesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"POST, subscribe, subscribe", "POST, subscriptions/" + ID + "/test, test"})
-    void subscribeAndTestAreLimited(String method, String path, String bucket) {
+    @CsvSource({"POST, subscribe, subscribe", "POST, subscriptions/" + ID + "/test, test",
+        "POST, notifications/" + ID + "/events, events", "GET, r/some-token, events"})
+    void subscribeTestAndEngagementAreLimited(String method, String path, String bucket) {
         assertThat(Routes.limitBucket(method, path)).contains(bucket);
     }
 

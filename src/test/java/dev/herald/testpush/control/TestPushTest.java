@@ -34,10 +34,17 @@ class TestPushTest {
     }
 
     @Test
-    void messageIsTheFixedTestNotificationTheServiceWorkerShows() {
-        var message = Json.createReader(new java.io.StringReader(new String(TestPush.MESSAGE, StandardCharsets.UTF_8))).readObject();
-        assertThat(message.getString("title")).isEqualTo("Herald test notification");
-        assertThat(message.getString("body")).isNotBlank();
-        assertThat(message.getString("tag")).isEqualTo("herald-test");
+    void messageIsTheFixedTestNotificationAsADeclarativeMessageWithoutAToken() {
+        byte[] bytes = dev.herald.notifications.control.DeclarativePayload.standalone(TestPush.MESSAGE,
+                new dev.herald.notifications.entity.PayloadFormat(java.net.URI.create("https://push.example.com/"), true));
+        var message = Json.createReader(new java.io.StringReader(new String(bytes, StandardCharsets.UTF_8))).readObject();
+        assertThat(message.getInt("web_push")).isEqualTo(8030);
+        var notification = message.getJsonObject("notification");
+        assertThat(notification.getString("title")).isEqualTo("Herald test notification");
+        assertThat(notification.getString("body")).isNotBlank();
+        assertThat(notification.getString("tag")).isEqualTo("herald-test");
+        assertThat(notification.getString("navigate")).isEqualTo("https://push.example.com/");
+        assertThat(notification.getJsonObject("data")).as("no job, nothing to count").isEmpty();
+        assertThat(message.getString("title")).as("what workers from before read").isEqualTo("Herald test notification");
     }
 }
