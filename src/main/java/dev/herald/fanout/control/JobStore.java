@@ -7,6 +7,7 @@ import dev.herald.fanout.entity.Job;
 import dev.herald.fanout.entity.JobPage;
 import dev.herald.fanout.entity.JobReport;
 import dev.herald.fanout.entity.JobSpec;
+import dev.herald.platform.control.Events;
 import dev.herald.platform.control.Keys;
 import dev.herald.platform.control.Redis;
 import dev.herald.platform.control.RedisClock;
@@ -35,7 +36,8 @@ import redis.clients.jedis.Response;
  * first unit is a walk step, a job for listed subscriptions is cut into its batches at once. A
  * scheduled job keeps what its first units will be in its record, and a "start" member in the
  * delayed set, scored by send_at, starts it (DelayedWork). Every state change also moves the job
- * between the list indexes, in the same script. Any instance reads any job's report.
+ * between the list indexes, in the same script, and a job's end (done or cancelled) records its
+ * webhook event (Events.EMIT) in the same script too. Any instance reads any job's report.
  */
 @ApplicationScoped
 public class JobStore {
@@ -47,7 +49,7 @@ public class JobStore {
      * Lua shared by every script that changes a job's state: moving it between the list indexes
      * (sorted sets scored by created), dropping expired jobs from them, and starting a job.
      */
-    static final String JOB_FUNCTIONS = RedisClock.NOW + """
+    static final String JOB_FUNCTIONS = RedisClock.NOW + Events.EMIT + """
             local function reindex(index, id, created, from, to)
               if from then
                 redis.call('ZREM', index .. ':' .. from, id)
@@ -69,6 +71,8 @@ public class JobStore {
               redis.call('EXPIRE', job .. ':removals', ttl)
               redis.call('DEL', job .. ':throttle', job .. ':audience')
               redis.call('ZADD', index .. ':expiry', now + ttl * 1000, id)
+              -- the webhook event of the end (the state was just set); P is the index key without its name
+              emit_event(string.sub(index, 1, #index - #'%5$s'), 'notification.' .. redis.call('HGET', job, 'state'), {notification = id})
             end
             -- the union of channels (comma list), users and listed ids (space lists) into the sorted set dest, each once;
             -- listed ids without a record are left out. Returns how many were left out.
@@ -143,7 +147,7 @@ public class JobStore {
               redis.call('HDEL', job, 'start', 'start_ids')
               reindex(index, id, spec[5], 'scheduled', 'running')
             end
-            """.formatted(Keys.SUBSCRIPTION, Keys.CHANNEL, Keys.USER, Keys.SUBSCRIPTIONS);
+            """.formatted(Keys.SUBSCRIPTION, Keys.CHANNEL, Keys.USER, Keys.SUBSCRIPTIONS, Keys.NOTIFICATIONS);
 
     // KEYS: job hash, lane stream, idempotency key (unused when ARGV[2] is ''), delayed set, subscription ids, clock.
     // ARGV: job id, body hash, idempotency ttl ms, payload, ttl, urgency, topic, lane, total, first kind ('walk' | 'batch'),
