@@ -129,7 +129,7 @@ final class Fixture implements AutoCloseable {
     @Override
     public void close() {
         try {
-            created.forEach(store::delete);
+            created.forEach(id -> store.delete(id, dev.herald.subscriptions.entity.Removal.UNSUBSCRIBED));
         } finally {
             Redises.close(redis);
         }

@@ -1,13 +1,14 @@
 package dev.herald.fanout.control;
 
+import dev.herald.engagement.control.Engagement;
 import dev.herald.fanout.entity.Accepted;
 import dev.herald.fanout.entity.Audience;
 import dev.herald.fanout.entity.Idempotency;
 import dev.herald.fanout.entity.Job;
 import dev.herald.fanout.entity.JobPage;
-import dev.herald.engagement.control.Engagement;
 import dev.herald.fanout.entity.JobReport;
 import dev.herald.fanout.entity.JobSpec;
+import dev.herald.platform.control.Events;
 import dev.herald.platform.control.Keys;
 import dev.herald.platform.control.Redis;
 import dev.herald.platform.control.RedisClock;
@@ -36,7 +37,8 @@ import redis.clients.jedis.Response;
  * first unit is a walk step, a job for listed subscriptions is cut into its batches at once. A
  * scheduled job keeps what its first units will be in its record, and a "start" member in the
  * delayed set, scored by send_at, starts it (DelayedWork). Every state change also moves the job
- * between the list indexes, in the same script. Any instance reads any job's report.
+ * between the list indexes, in the same script, and a job's end (done or cancelled) records its
+ * webhook event (Events.EMIT) in the same script too. Any instance reads any job's report.
  */
 @ApplicationScoped
 public class JobStore {
@@ -48,7 +50,7 @@ public class JobStore {
      * Lua shared by every script that changes a job's state: moving it between the list indexes
      * (sorted sets scored by created), dropping expired jobs from them, and starting a job.
      */
-    static final String JOB_FUNCTIONS = RedisClock.NOW + """
+    static final String JOB_FUNCTIONS = RedisClock.NOW + Events.EMIT + """
             local function reindex(index, id, created, from, to)
               if from then
                 redis.call('ZREM', index .. ':' .. from, id)
@@ -69,18 +71,20 @@ public class JobStore {
               redis.call('EXPIRE', failures, ttl)
               redis.call('EXPIRE', job .. ':removals', ttl)
               for _, event in ipairs({'shown', 'clicked', 'closed'}) do
-                redis.call('EXPIRE', job .. '%5$s' .. event, ttl)
+                redis.call('EXPIRE', job .. '%6$s' .. event, ttl)
               end
               local links = redis.call('HGET', job, 'links')
               if links then
                 for action, _ in pairs(cjson.decode(links)) do
                   if action ~= '' then
-                    redis.call('EXPIRE', job .. '%5$saction:' .. action, ttl)
+                    redis.call('EXPIRE', job .. '%6$saction:' .. action, ttl)
                   end
                 end
               end
               redis.call('DEL', job .. ':throttle', job .. ':audience')
               redis.call('ZADD', index .. ':expiry', now + ttl * 1000, id)
+              -- the webhook event of the end (the state was just set); P is the index key without its name
+              emit_event(string.sub(index, 1, #index - #'%5$s'), 'notification.' .. redis.call('HGET', job, 'state'), {notification = id})
             end
             -- the union of channels (comma list), users and listed ids (space lists) into the sorted set dest, each once;
             -- listed ids without a record are left out. Returns how many were left out.
@@ -154,7 +158,7 @@ public class JobStore {
               redis.call('HDEL', job, 'start', 'start_ids')
               reindex(index, id, spec[5], 'scheduled', 'running')
             end
-            """.formatted(Keys.SUBSCRIPTION, Keys.CHANNEL, Keys.USER, Keys.SUBSCRIPTIONS, Keys.ENGAGEMENT);
+            """.formatted(Keys.SUBSCRIPTION, Keys.CHANNEL, Keys.USER, Keys.SUBSCRIPTIONS, Keys.NOTIFICATIONS, Keys.ENGAGEMENT);
 
     // KEYS: job hash, lane stream, idempotency key (unused when ARGV[2] is ''), delayed set, subscription ids, clock.
     // ARGV: job id, body hash, idempotency ttl ms, payload, ttl, urgency, topic, lane, total, first kind ('walk' | 'batch'),

@@ -58,7 +58,7 @@ public class Settlement {
     // KEYS: stream, job, failures, by-endpoint, ids, delayed, clock. ARGV: group, entry, job id, instance, ttl s,
     // key prefix P, sent, removed, failed, missing, settled, ids to queue now, lane, index key, change of waiting,
     // n retry groups, (delay ms, ids)*, n wait groups, (due ms, ids)*, n reasons, (reason, count)*, n removal reasons,
-    // (reason, count)*, longest failure streak, stale after s, n successes, ids*, n strikes, (id, reason)*, ids to remove...
+    // (reason, count)*, longest failure streak, stale after s, n successes, ids*, n strikes, (id, reason)*, (id to remove, Removal)*...
     // A cancelled job's outcomes are counted (they were sent), but nothing of it is queued again. Successes reset a
     // subscription's health; a strike grows its streak, and one with max-failure-streak failures in a row and no
     // success for stale-after is removed, counted as removed (reason "stale") instead of failed.
@@ -137,7 +137,7 @@ public class Settlement {
                 local streak = redis.call('HINCRBY', record, 'f', 1)
                 local last = tonumber(redis.call('HGET', record, 's') or redis.call('HGET', record, 't') or now_s)
                 if streak >= max_streak and now_s - last >= stale then
-                  delete_subscription(P, id)
+                  delete_subscription(P, id, 'stale')
                   redis.call('HINCRBY', KEYS[2], 'failed', -1)
                   redis.call('HINCRBY', KEYS[2], 'removed', 1)
                   if redis.call('HINCRBY', KEYS[3], reason, -1) <= 0 then
@@ -148,8 +148,8 @@ public class Settlement {
               end
               i = i + 2
             end
-            for r = i, #ARGV do
-              delete_subscription(P, ARGV[r])
+            for r = i, #ARGV, 2 do
+              delete_subscription(P, ARGV[r], ARGV[r + 1])
             end
             if not live then
               -- ended already: what this settle made of its reasons expires with the job
@@ -304,7 +304,10 @@ public class Settlement {
                 args.add(id);
                 args.add(reason);
             });
-            args.addAll(tally.removals);
+            tally.removals.forEach((id, reason) -> {
+                args.add(id);
+                args.add(reason.key());
+            });
         }
         return (Long) SETTLE.run(redis.client(), List.of(stream(unit), job(unit), failures(unit), redis.key(Keys.BY_ENDPOINT),
                 redis.key(Keys.SUBSCRIPTIONS), redis.key(Keys.DELAYED), clock.shiftKey()), args);

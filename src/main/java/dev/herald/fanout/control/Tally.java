@@ -1,6 +1,7 @@
 package dev.herald.fanout.control;
 
 import dev.herald.fanout.entity.Unit.Item;
+import dev.herald.subscriptions.entity.Removal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,8 @@ final class Tally {
     /** Ids of a broadcast batch that had no record any more (unsubscribed since): never reached, so not in total. */
     long missing;
     final Map<String, Long> failures = new TreeMap<>();
-    final List<String> removals = new ArrayList<>();
+    /** Subscriptions to delete -> why, as their webhook event says (Removal: gone, expired). */
+    final Map<String, Removal> removals = new java.util.LinkedHashMap<>();
     /** Why subscriptions were removed: "HTTP 410", "expired", ... -> count. */
     final Map<String, Long> removalReasons = new TreeMap<>();
     /** Subscriptions whose push was accepted (2xx): their health is reset. */
@@ -45,9 +47,10 @@ final class Tally {
         removed(id, "gone");
     }
 
+    /** reason is the report's ("HTTP 410", "expired", ...): "expired" is Removal.EXPIRED, every other is the push service's GONE. */
     synchronized void removed(String id, String reason) {
         removed++;
-        removals.add(id);
+        removals.put(id, "expired".equals(reason) ? Removal.EXPIRED : Removal.GONE);
         removalReasons.merge(reason, 1L, Long::sum);
     }
 

@@ -54,6 +54,19 @@ public final class Keys {
     public static final String ENGAGEMENT = ":engagement:";
     /** String: milliseconds added to Redis TIME wherever Herald reads its clock (RedisClock); never set outside tests. */
     public static final String CLOCK_SHIFT = "clock:shift";
+    /**
+     * String: the webhook target URLs, one a line, published at start by the instances that have herald.webhooks.urls
+     * (and deleted by those that have none). Absent: state changes emit no webhook events (Events.EMIT is a no-op).
+     */
+    public static final String WEBHOOK_TARGETS = "webhooks:targets";
+    /** Stream: one entry per webhook event (type, created, data); its entry id is the event id. Deleted once every target has it. */
+    public static final String WEBHOOK_OUTBOX = "webhooks:outbox";
+    /** Sorted set: "event id|target url" scored by when its next attempt is due (Herald's clock, ms), or its lease ends. */
+    public static final String WEBHOOK_DUE = "webhooks:due";
+    /** + event id: hash with left (targets still to reach), body (the JSON sent, made at the first attempt), tries:url. */
+    public static final String WEBHOOK_EVENT = "webhooks:event:";
+    /** Hash of counters: delivered, failed_attempts, given_up. */
+    public static final String WEBHOOK_STATS = "webhooks:stats";
 
     private Keys() {
     }

@@ -7,6 +7,7 @@ import dev.herald.subscriptions.control.Channels;
 import dev.herald.subscriptions.control.SubscriptionParser;
 import dev.herald.subscriptions.control.SubscriptionStore;
 import dev.herald.subscriptions.control.UserIds;
+import dev.herald.subscriptions.entity.Removal;
 import dev.herald.subscriptions.entity.StoredSubscription;
 import dev.herald.subscriptions.entity.Subscribing;
 import dev.herald.vapid.control.VapidKeys;
@@ -174,14 +175,14 @@ public class SubscriptionsResource {
         if (!(json.get("client_uuid") instanceof jakarta.json.JsonString id)) {
             throw new BadRequestException("client_uuid must be a string.");
         }
-        store.delete(Uuids.check(id.getString(), "a subscription"));
+        store.delete(Uuids.check(id.getString(), "a subscription"), Removal.UNSUBSCRIBED);
         return Json.createObjectBuilder().add("message", "unsubscribed").build();
     }
 
     @DELETE
     @Path("subscriptions/{id}")
     public Response delete(@PathParam("id") String id) {
-        store.delete(Uuids.check(id, "a subscription"));
+        store.delete(Uuids.check(id, "a subscription"), Removal.UNSUBSCRIBED);
         return Response.noContent().build();
     }
 }

@@ -1,9 +1,11 @@
 package dev.herald.subscriptions.control;
 
+import dev.herald.platform.control.Events;
 import dev.herald.platform.control.Keys;
 import dev.herald.platform.control.Redis;
 import dev.herald.platform.control.RedisClock;
 import dev.herald.platform.control.Script;
+import dev.herald.subscriptions.entity.Removal;
 import dev.herald.subscriptions.entity.StoredSubscription;
 import dev.herald.subscriptions.entity.Subscribing;
 import dev.herald.subscriptions.entity.Subscription;
@@ -55,7 +57,7 @@ public class SubscriptionStore {
      * channels and user are moved with the record, counters with both. All keys are derived from the
      * deployment's prefix P, given to each function.
      */
-    public static final String FUNCTIONS = """
+    public static final String FUNCTIONS = Events.EMIT + """
             local function host_of(endpoint)
               return string.match(endpoint or '', '^[%%w+.-]+://([^/:?#@]+)') or 'unknown'
             end
@@ -122,7 +124,8 @@ public class SubscriptionStore {
                 end
               end
             end
-            local function delete_subscription(P, id)
+            -- reason (gone, expired, stale, erased, unsubscribed, replaced) goes with its webhook event
+            local function delete_subscription(P, id, reason)
               local record = P .. '%4$s' .. id
               local f = redis.call('HMGET', record, 'h', 'e1', 'c', 'u', 'endpoint')
               local digest = f[1] or f[5]
@@ -135,7 +138,15 @@ public class SubscriptionStore {
               set_channels(P, id, f[3], '')
               set_user(P, id, f[4], nil)
               redis.call('ZREM', P .. '%6$s', id)
-              return redis.call('DEL', record)
+              local deleted = redis.call('DEL', record)
+              if deleted == 1 then
+                local data = {subscription = id, reason = reason}
+                if f[4] then
+                  data.user = f[4]
+                end
+                emit_event(P, 'subscription.removed', data)
+              end
+              return deleted
             end
             """.formatted(Keys.CHANNEL, Keys.USER, Keys.AUDIENCE, Keys.SUBSCRIPTION, Keys.BY_ENDPOINT, Keys.SUBSCRIPTIONS);
 
@@ -166,7 +177,7 @@ public class SubscriptionStore {
               -- the browser renewed it: what the old one had moves over; its user only with the API token (ARGV[13]),
               -- since the old id is public and must not be enough to take a person's notifications to another browser
               local replaced = redis.call('HMGET', P .. '%3$s' .. ARGV[12], 'c', 'u', 'z', 't', 's', 'f')
-              delete_subscription(P, ARGV[12])
+              delete_subscription(P, ARGV[12], 'replaced')
               for i = 1, 6 do
                 if replaced[i] and (i ~= 2 or ARGV[13] == '1') then
                   base[i] = replaced[i]
@@ -223,14 +234,14 @@ public class SubscriptionStore {
             return 1
             """.formatted(Keys.SUBSCRIPTION));
 
-    // ARGV: P, id.
-    static final Script DELETE = new Script(FUNCTIONS + "return delete_subscription(ARGV[1], ARGV[2])");
+    // ARGV: P, id, reason.
+    static final Script DELETE = new Script(FUNCTIONS + "return delete_subscription(ARGV[1], ARGV[2], ARGV[3])");
 
     // ARGV: P, user. Deletes every subscription of the user with all its indexes; returns how many.
     static final Script ERASE_USER = new Script(FUNCTIONS + """
             local ids = redis.call('ZRANGE', ARGV[1] .. '%s' .. ARGV[2], 0, -1)
             for _, id in ipairs(ids) do
-              delete_subscription(ARGV[1], id)
+              delete_subscription(ARGV[1], id, 'erased')
             end
             redis.call('DEL', ARGV[1] .. '%s' .. ARGV[2])
             return #ids
@@ -391,8 +402,9 @@ public class SubscriptionStore {
         return (Long) CHANGE.run(redis.client(), List.of(), List.of(redis.prefix(), id, "user", nullToEmpty(user))) == 1L;
     }
 
-    public boolean delete(String id) {
-        return ((Long) DELETE.run(redis.client(), List.of(), List.of(redis.prefix(), id))) == 1L;
+    /** Deletes the subscription with its indexes (and its webhook event, with the reason); false when there was none. */
+    public boolean delete(String id, Removal reason) {
+        return ((Long) DELETE.run(redis.client(), List.of(), List.of(redis.prefix(), id, reason.key()))) == 1L;
     }
 
     /** Deletes every subscription of the user, with every index and counter; how many there were. */

@@ -9,6 +9,7 @@ import dev.herald.push.control.SenderThreads;
 import dev.herald.push.entity.PushOptions;
 import dev.herald.push.entity.PushResult;
 import dev.herald.subscriptions.control.SubscriptionStore;
+import dev.herald.subscriptions.entity.Removal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -58,7 +59,7 @@ public class TestPush {
                 var outcome = Outcome.classify(result, host(subscription.endpoint()), Duration.ZERO, Duration.ZERO);
                 if (outcome.kind() == Outcome.Kind.REMOVE) {
                     // the push service dropped this subscription for good: so do we
-                    store.delete(id);
+                    store.delete(id, Removal.GONE);
                 }
                 answer.complete(answer(result, outcome));
             } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.platform.control.Keys;
 import dev.herald.platform.control.Redis;
 import dev.herald.platform.control.Redises;
+import dev.herald.subscriptions.entity.Removal;
 import dev.herald.subscriptions.entity.Subscribing;
 import dev.herald.subscriptions.entity.Subscription;
 import dev.herald.testing.TestRedis;
@@ -53,7 +54,7 @@ class SubscriptionStoreTest {
                 .first().satisfies(fields -> assertThat(fields).containsExactly(subscriber.endpoint(),
                         subscriber.p256dh() + "." + subscriber.authSecret(), null, null));
 
-        assertThat(store.delete(created.id())).isTrue();
+        assertThat(store.delete(created.id(), Removal.UNSUBSCRIBED)).isTrue();
         assertThat(TestRedis.client().exists(prefix + Keys.SUBSCRIPTIONS)).as("the last id went with it").isFalse();
         assertThat(TestRedis.client().hlen(prefix + Keys.BY_ENDPOINT)).isZero();
         assertThat(store.find(created.id())).isEmpty();
@@ -138,7 +139,7 @@ class SubscriptionStoreTest {
         assertThat(counter("users")).isEqualTo("1");
         assertThat(store.setChannels(UUID.randomUUID().toString(), List.of())).as("unknown id").isFalse();
 
-        assertThat(store.delete(id)).isTrue();
+        assertThat(store.delete(id, Removal.UNSUBSCRIBED)).isTrue();
         assertThat(members(Keys.CHANNEL + "offers")).isEmpty();
         assertThat(members(Keys.USER + "u-43")).isEmpty();
         assertThat(counter("users")).as("a counter at 0 goes").isNull();
