@@ -67,6 +67,7 @@ public class JobStore {
               redis.call('EXPIRE', job, ttl)
               redis.call('EXPIRE', failures, ttl)
               redis.call('EXPIRE', job .. ':removals', ttl)
+              redis.call('EXPIRE', job .. ':config_errors', ttl)
               redis.call('DEL', job .. ':throttle', job .. ':audience')
               redis.call('ZADD', index .. ':expiry', now + ttl * 1000, id)
             end
