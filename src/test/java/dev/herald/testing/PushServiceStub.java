@@ -46,7 +46,9 @@ import java.util.regex.Pattern;
  * next 24 h, sub), TTL, Content-Encoding aes128gcm, and decrypts the body with the subscriber's
  * keys (RFC 8291, JDK-only). Refused requests are recorded as rejections with the reason;
  * accepted ones as deliveries with the decrypted payload. respond() scripts answers per name.
- * startFast() verifies nothing and answers 201 (benchmarks).
+ * startFast() verifies nothing and answers 201 (benchmarks). A Personality words every refusal the way
+ * one real service does (Apple's JSON reason, autopush's errno, FCM's texts, WNS's headers); GENERIC,
+ * the default, answers in the stub's own words.
  */
 public final class PushServiceStub implements AutoCloseable {
 
@@ -68,17 +70,40 @@ public final class PushServiceStub implements AutoCloseable {
         final Duration delay;
         final boolean hang;
         final boolean held;
+        /** Said in the stub's personality instead of a bare status; null for the others. */
+        final Personality.Said said;
 
         private Behaviour(int status, Integer retryAfterSeconds, Duration delay, boolean hang) {
-            this(status, retryAfterSeconds, delay, hang, false);
+            this(status, retryAfterSeconds, delay, hang, false, null);
         }
 
-        private Behaviour(int status, Integer retryAfterSeconds, Duration delay, boolean hang, boolean held) {
+        private Behaviour(int status, Integer retryAfterSeconds, Duration delay, boolean hang, boolean held, Personality.Said said) {
             this.status = status;
             this.retryAfterSeconds = retryAfterSeconds;
             this.delay = delay;
             this.hang = hang;
             this.held = held;
+            this.said = said;
+        }
+
+        /** The subscription is gone, in the personality's words (Apple 410 Unregistered, autopush errno 103, ...). */
+        public static Behaviour gone() {
+            return new Behaviour(0, null, Duration.ZERO, false, false, Personality.Said.GONE);
+        }
+
+        /** Slow down, in the personality's words (429 TooManyRequests, errno 201, WNS 406 channelthrottled); Retry-After when not null. */
+        public static Behaviour throttled(Integer retryAfterSeconds) {
+            return new Behaviour(0, retryAfterSeconds, Duration.ZERO, false, false, Personality.Said.THROTTLED);
+        }
+
+        /** Too large for this service, in the personality's words (413 PayloadTooLarge, errno 104, ...). */
+        public static Behaviour tooLarge() {
+            return new Behaviour(0, null, Duration.ZERO, false, false, Personality.Said.TOO_LARGE);
+        }
+
+        /** The service's own trouble, in the personality's words (500 InternalServerError, errno 999, ...). */
+        public static Behaviour serverError() {
+            return new Behaviour(0, null, Duration.ZERO, false, false, Personality.Said.SERVER_ERROR);
         }
 
         public static Behaviour status(int status) {
@@ -101,12 +126,13 @@ public final class PushServiceStub implements AutoCloseable {
 
         /** Holds the request until the test calls release(), then accepts (201); after that, accepts at once. */
         public static Behaviour held() {
-            return new Behaviour(201, null, Duration.ZERO, false, true);
+            return new Behaviour(201, null, Duration.ZERO, false, true, null);
         }
 
         @Override
         public String toString() {
-            return hang ? "timeout" : held ? "held" : "status " + status + (delay.isZero() ? "" : " after " + delay);
+            return hang ? "timeout" : held ? "held" : said != null ? said.toString()
+                    : "status " + status + (delay.isZero() ? "" : " after " + delay);
         }
     }
 
@@ -121,6 +147,7 @@ public final class PushServiceStub implements AutoCloseable {
     final String expectedServerKey;
     final boolean fast;
     final Duration latency;
+    final Personality personality;
     final String origin;
     final CountDownLatch closed = new CountDownLatch(1);
     final Map<String, TestSubscriber> subscribers = new ConcurrentHashMap<>();
@@ -135,11 +162,16 @@ public final class PushServiceStub implements AutoCloseable {
     final int[] holding = new int[1];
     final CountDownLatch gate = new CountDownLatch(1);
 
-    private PushServiceStub(String expectedServerKey, boolean fast, Duration latency) throws IOException {
+    private PushServiceStub(String expectedServerKey, boolean fast, Duration latency, Personality personality, InetAddress address)
+            throws IOException {
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("the stub listens on loopback only, not on " + address);
+        }
         this.expectedServerKey = expectedServerKey;
         this.fast = fast;
         this.latency = latency;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
+        this.personality = personality;
+        server = HttpServer.create(new InetSocketAddress(address, 0), 200);
         AtomicInteger threadCount = new AtomicInteger();
         // the fast stub sleeps out its latency on a thread: 512 of them answer 10,000/s at 50 ms
         executor = Executors.newFixedThreadPool(fast ? 512 : 48, task -> {
@@ -150,13 +182,24 @@ public final class PushServiceStub implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/push/", this::handle);
         server.start();
-        origin = "http://127.0.0.1:" + server.getAddress().getPort();
+        origin = "http://" + address.getHostAddress() + ":" + server.getAddress().getPort();
     }
 
     /** A checking push service; expectedServerPublicKey (base64url) is compared with the VAPID k when not null. */
     public static PushServiceStub start(String expectedServerPublicKeyOrNull) {
+        return start(expectedServerPublicKeyOrNull, Personality.GENERIC);
+    }
+
+    /** The same, wording its refusals the way the personality's service does. */
+    public static PushServiceStub start(String expectedServerPublicKeyOrNull, Personality personality) {
+        return start(expectedServerPublicKeyOrNull, personality, "127.0.0.1");
+    }
+
+    /** The same on another loopback address (127.0.0.2, ...): a second push-service host for Herald. */
+    public static PushServiceStub start(String expectedServerPublicKeyOrNull, Personality personality, String loopbackAddress) {
         try {
-            return new PushServiceStub(expectedServerPublicKeyOrNull, false, Duration.ZERO);
+            return new PushServiceStub(expectedServerPublicKeyOrNull, false, Duration.ZERO, personality,
+                    InetAddress.getByName(loopbackAddress));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -165,7 +208,8 @@ public final class PushServiceStub implements AutoCloseable {
     /** Accepts everything with 201 after the given latency, checks and decrypts nothing (benchmarks). */
     public static PushServiceStub startFast(Duration latency) {
         try {
-            return new PushServiceStub(null, true, latency == null ? Duration.ZERO : latency);
+            return new PushServiceStub(null, true, latency == null ? Duration.ZERO : latency, Personality.GENERIC,
+                    InetAddress.getLoopbackAddress());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -306,8 +350,9 @@ public final class PushServiceStub implements AutoCloseable {
                     }
                 }
             } catch (Refused refused) {
-                rejections.add(new Rejection(name, refused.status, refused.getMessage(), Instant.now()));
-                answer(exchange, refused.status, refused.getMessage());
+                var answer = personality.refusal(refused.status, refused.getMessage());
+                rejections.add(new Rejection(name, answer.status(), refused.getMessage(), Instant.now()));
+                send(exchange, answer);
                 return;
             }
             Behaviour behaviour = next(name);
@@ -335,6 +380,10 @@ public final class PushServiceStub implements AutoCloseable {
             }
             if (behaviour.retryAfterSeconds != null) {
                 exchange.getResponseHeaders().add("Retry-After", behaviour.retryAfterSeconds.toString());
+            }
+            if (behaviour.said != null) {
+                send(exchange, personality.says(behaviour.said));
+                return;
             }
             answer(exchange, behaviour.status, "scripted answer " + behaviour.status);
         } catch (InterruptedException e) {
@@ -484,6 +533,18 @@ public final class PushServiceStub implements AutoCloseable {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
         exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    static void send(HttpExchange exchange, Personality.Answer answer) throws IOException {
+        answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        if (answer.contentType() == null || answer.body().isEmpty()) {
+            exchange.sendResponseHeaders(answer.status(), -1);
+            return;
+        }
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+        exchange.sendResponseHeaders(answer.status(), bytes.length);
         exchange.getResponseBody().write(bytes);
     }
 

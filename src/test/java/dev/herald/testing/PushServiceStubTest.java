@@ -148,4 +148,113 @@ class PushServiceStubTest {
             assertThat(fast.requestCount("x")).isEqualTo(1);
         }
     }
+
+    /** A request to a stub with a personality: the whole answer. */
+    HttpResponse<String> exchange(PushServiceStub other, String name, Map<String, String> headers) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(other.endpoint(name))).POST(HttpRequest.BodyPublishers.ofByteArray(body()));
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    Map<String, String> headersFor(PushServiceStub other) {
+        var headers = validHeaders();
+        headers.put("Authorization", vapid.create(other.origin(), Instant.now()));
+        return headers;
+    }
+
+    @Test
+    void applePersonalityAnswersWithAJsonReason() throws Exception {
+        try (var apple = PushServiceStub.start("BAnotherKey", Personality.APPLE)) {
+            apple.register("s", subscriber);
+            var refused = exchange(apple, "s", headersFor(apple));
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(refused.body()).isEqualTo("{\"reason\":\"VapidPkHashMismatch\"}");
+            assertThat(apple.rejections()).singleElement().satisfies(r -> assertThat(r.reason()).contains("k is not"));
+        }
+        try (var apple = PushServiceStub.start(keys.publicKeyBase64Url(), Personality.APPLE)) {
+            var headers = headersFor(apple);
+            headers.put("Authorization", vapid.create("http://127.0.0.1", Instant.now()));
+            apple.register("s", subscriber);
+            assertThat(exchange(apple, "s", headers).body()).isEqualTo("{\"reason\":\"BadJwtToken\"}");
+            assertThat(exchange(apple, "nobody", headersFor(apple))).satisfies(r -> {
+                assertThat(r.statusCode()).isEqualTo(410);
+                assertThat(r.body()).isEqualTo("{\"reason\":\"Unregistered\"}");
+            });
+            apple.respond("s", PushServiceStub.Behaviour.throttled(30));
+            var throttled = exchange(apple, "s", headersFor(apple));
+            assertThat(throttled.statusCode()).isEqualTo(429);
+            assertThat(throttled.headers().firstValue("Retry-After")).hasValue("30");
+            assertThat(throttled.body()).isEqualTo("{\"reason\":\"TooManyRequests\"}");
+        }
+    }
+
+    @Test
+    void mozillaPersonalityAnswersWithAutopushErrnos() throws Exception {
+        try (var mozilla = PushServiceStub.start(keys.publicKeyBase64Url(), Personality.MOZILLA)) {
+            var unknown = exchange(mozilla, "nobody", headersFor(mozilla));
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).startsWith("{\"code\": 404, \"errno\": 102, \"error\": \"Not Found\", \"message\": ")
+                    .endsWith("\"more_info\": \"http://autopush.readthedocs.io/en/latest/http.html#error-codes\"}");
+            var headers = headersFor(mozilla);
+            headers.remove("TTL");
+            mozilla.register("s", subscriber);
+            assertThat(exchange(mozilla, "s", headers).body()).contains("\"errno\": 112");
+            headers = headersFor(mozilla);
+            headers.put("Authorization", vapid.create("http://127.0.0.1", Instant.now()));
+            assertThat(exchange(mozilla, "s", headers)).satisfies(r -> {
+                assertThat(r.statusCode()).isEqualTo(401);
+                assertThat(r.body()).contains("\"errno\": 109");
+            });
+            mozilla.respond("s", PushServiceStub.Behaviour.gone());
+            assertThat(exchange(mozilla, "s", headersFor(mozilla)).body()).startsWith("{\"code\": 410, \"errno\": 103");
+        }
+    }
+
+    @Test
+    void fcmPersonalityAnswersInPlainTextOrGooglesErrorJson() throws Exception {
+        try (var fcm = PushServiceStub.start("BAnotherKey", Personality.FCM)) {
+            fcm.register("s", subscriber);
+            var refused = exchange(fcm, "s", headersFor(fcm));
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).startsWith("the VAPID credentials in the authorization header do not correspond");
+        }
+        try (var fcm = PushServiceStub.start(keys.publicKeyBase64Url(), Personality.FCM)) {
+            assertThat(exchange(fcm, "nobody", headersFor(fcm)).body()).isEqualTo("push subscription has unsubscribed or expired.");
+            fcm.register("s", subscriber);
+            fcm.respond("s", PushServiceStub.Behaviour.throttled(null));
+            var throttled = exchange(fcm, "s", headersFor(fcm));
+            assertThat(throttled.statusCode()).isEqualTo(429);
+            assertThat(throttled.body()).contains("\"status\": \"RESOURCE_EXHAUSTED\"", "\"code\": 429");
+        }
+    }
+
+    @Test
+    void wnsPersonalityAnswersInHeadersWithoutABody() throws Exception {
+        try (var wns = PushServiceStub.start(keys.publicKeyBase64Url(), Personality.WNS)) {
+            wns.register("s", subscriber);
+            wns.respond("s", PushServiceStub.Behaviour.throttled(null), PushServiceStub.Behaviour.gone());
+            var throttled = exchange(wns, "s", headersFor(wns));
+            assertThat(throttled.statusCode()).isEqualTo(406);
+            assertThat(throttled.body()).isEmpty();
+            assertThat(throttled.headers().firstValue("X-WNS-Status")).hasValue("channelthrottled");
+            assertThat(throttled.headers().firstValue("X-WNS-Msg-Id")).hasValueSatisfying(id -> assertThat(id).matches("[0-9A-F]{16}"));
+            var gone = exchange(wns, "s", headersFor(wns));
+            assertThat(gone.statusCode()).isEqualTo(410);
+            assertThat(gone.headers().firstValue("X-WNS-Error-Description")).hasValue("The channel expired.");
+            // what the personality changes is only the wording: the stub still decrypts what it accepts
+            wns.respond("s", PushServiceStub.Behaviour.status(201));
+            assertThat(exchange(wns, "s", headersFor(wns)).statusCode()).isEqualTo(201);
+            assertThat(wns.deliveries("s")).singleElement().satisfies(d -> assertThat(d.payload()).isEqualTo("hi"));
+        }
+    }
+
+    @Test
+    void aSecondLoopbackAddressIsASecondHost() throws Exception {
+        try (var other = PushServiceStub.start(keys.publicKeyBase64Url(), Personality.GENERIC, "127.0.0.2")) {
+            other.register("s", subscriber);
+            assertThat(other.origin()).startsWith("http://127.0.0.2:");
+            assertThat(exchange(other, "s", headersFor(other)).statusCode()).isEqualTo(201);
+        }
+    }
 }

@@ -170,7 +170,7 @@ final class BatchRun {
         switch (settled.kind()) {
             case SENT -> tally.succeeded(item.id());
             case REMOVE -> tally.removed(item.id(), settled.reason());
-            case FAIL -> tally.failed(item.id(), settled.reason());
+            case FAIL -> tally.failed(item.id(), settled.reason(), settled.strike());
             case LATER -> tally.later(new Item(item.id(), settled.retries()), settled.retryIn());
         }
         if (inFlight.isEmpty()) {

@@ -81,6 +81,7 @@ public class JobStore {
                   end
                 end
               end
+              redis.call('EXPIRE', job .. ':config_errors', ttl)
               redis.call('DEL', job .. ':throttle', job .. ':audience')
               redis.call('ZADD', index .. ':expiry', now + ttl * 1000, id)
               -- the webhook event of the end (the state was just set); P is the index key without its name

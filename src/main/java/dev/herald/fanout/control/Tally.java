@@ -59,10 +59,15 @@ final class Tally {
         successes.add(id);
     }
 
-    /** Failed for good with reason; when it may be the subscription's fault, its streak grows (Outcome.subscriptionsFault). */
+    /** Failed for good with a bare reason ("HTTP 400"): its streak grows when that may be its fault (Outcome.subscriptionsFault). */
     synchronized void failed(String id, String reason) {
+        failed(id, reason, dev.herald.push.control.Outcome.subscriptionsFault(reason));
+    }
+
+    /** Failed for good with reason; with strike (it may be the subscription's fault) its streak grows. */
+    synchronized void failed(String id, String reason, boolean strike) {
         failed(reason);
-        if (dev.herald.push.control.Outcome.subscriptionsFault(reason)) {
+        if (strike) {
             strikes.put(id, reason);
         }
     }

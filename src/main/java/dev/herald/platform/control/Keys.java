@@ -29,6 +29,8 @@ public final class Keys {
     public static final String FAILURES = ":failures";
     /** + after a job's key: why its subscriptions were removed (reason -> count). */
     public static final String REMOVALS = ":removals";
+    /** + after a job's key: configuration errors per push service (or host) in that job, for the breaker (push ConfigBreaker). */
+    public static final String CONFIG_ERRORS = ":config_errors";
     /** + token digest + ":" + key digest: the job an Idempotency-Key made. */
     public static final String IDEMPOTENCY = "idempotency:";
     /** The work streams, one per lane, each with the consumer group GROUP. */

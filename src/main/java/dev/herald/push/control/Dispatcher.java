@@ -2,6 +2,7 @@ package dev.herald.push.control;
 
 import dev.herald.push.entity.Push;
 import dev.herald.push.entity.PushResult;
+import dev.herald.push.entity.PushService;
 import dev.herald.push.entity.Settled;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +28,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * turns the answer into a Settled by the rule table (Outcome). It never waits for a retry itself:
  * a push that should be tried again settles as LATER with its delay (backoff, or the host's pause),
  * and the caller keeps it durably until then. A host that asked to be left alone gets nothing
- * until its pause is over, from any job.
+ * until its pause is over, from any job; a push service (or unknown host) whose answers blamed our
+ * configuration too often in a job gets nothing more of that job (ConfigBreaker).
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -43,6 +45,9 @@ public class Dispatcher {
 
     @Inject
     HostPauses pauses;
+
+    @Inject
+    ConfigBreaker breaker;
 
     @Inject
     @ConfigProperty(name = "herald.delivery.max-in-flight")
@@ -71,7 +76,7 @@ public class Dispatcher {
     Semaphore bulk;
     Semaphore priority;
     Backoff backoff;
-    /** "job host" pairs already warned about, so a wrong VAPID setup logs once per job and host, not per push. */
+    /** "job who kind" triples already logged, so a wrong VAPID setup or a payload bug logs once per job and service, not per push. */
     final Set<String> warned = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -106,6 +111,13 @@ public class Dispatcher {
      */
     public void dispatch(Push push, Consumer<Settled> whenSettled) throws InterruptedException {
         String host = host(push);
+        PushService service = PushService.of(host);
+        String who = service.who(host);
+        if (breaker.stopped(push.jobId(), who, System.nanoTime())) {
+            // not sent: the answer would blame our configuration again
+            whenSettled.accept(Settled.fail(stoppedReason(who)));
+            return;
+        }
         Duration paused = host == null ? Duration.ZERO : pauses.remaining(host, System.nanoTime());
         if (!paused.isZero()) {
             // not a try: the retry count stays
@@ -118,7 +130,7 @@ public class Dispatcher {
             senders.submit(() -> {
                 Settled settled;
                 try {
-                    settled = attempt(push, host);
+                    settled = attempt(push, host, service);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "notification " + push.jobId() + ": the push to " + push.subscriptionId()
                             + " failed inside Herald", e);
@@ -134,26 +146,51 @@ public class Dispatcher {
         }
     }
 
-    Settled attempt(Push push, String host) {
+    /** The report's reason for a push the breaker held back: "apple: sending stopped after repeated configuration errors". */
+    static String stoppedReason(String who) {
+        return who + ": sending stopped after repeated configuration errors";
+    }
+
+    Settled attempt(Push push, String host, PushService service) {
         var result = send(push);
-        var outcome = Outcome.classify(result, host, retryAfterDefault, retryAfterMax);
+        var outcome = Outcome.classify(result, service, retryAfterDefault, retryAfterMax);
         return switch (outcome.kind()) {
             case SENT -> Settled.sent();
             case REMOVE -> Settled.remove(outcome.reason());
             case PAUSE_HOST -> {
                 pauses.pause(host, outcome.pause(), System.nanoTime());
-                yield retryOrFail(push, outcome.pause(), outcome.reason());
+                yield retryOrFail(push, outcome.pause(), outcome);
             }
-            case RETRY -> retryOrFail(push, backoff.delay(push.retries() + 1, ThreadLocalRandom.current().nextDouble()), outcome.reason());
+            case RETRY -> retryOrFail(push, backoff.delay(push.retries() + 1, ThreadLocalRandom.current().nextDouble()), outcome);
             case FAIL -> {
-                if (outcome.authProblem() && warned.add(push.jobId() + " " + host)) {
-                    LOG.warning(() -> "VAPID setup is probably wrong: " + host + " answered " + outcome.reason()
-                            + " for notification " + push.jobId() + " (check the key pair and herald.vapid.subject; "
-                            + "subscriptions made with another public key fail like this). Further such answers from this host are not logged.");
+                if (outcome.configurationProblem()) {
+                    configurationError(push, host, service.who(host), outcome);
+                } else if (outcome.cause() == Outcome.Cause.PAYLOAD && warned.add(push.jobId() + " " + host + " payload")) {
+                    LOG.severe(() -> "BUG: " + host + " refused a push of notification " + push.jobId() + " as too large ("
+                            + outcome.reason() + details(outcome) + ") although Herald checks the payload size before it sends; "
+                            + "please report it. Further such answers for this notification and host are not logged.");
                 }
-                yield Settled.fail(outcome.reason());
+                yield Settled.fail(outcome.reason(), outcome.subscriptionsFault());
             }
         };
+    }
+
+    /** Logs the first of a job's configuration errors per service, counts it, and says what to fix when the breaker trips. */
+    void configurationError(Push push, String host, String who, Outcome outcome) {
+        if (warned.add(push.jobId() + " " + who + " config")) {
+            LOG.warning(() -> "VAPID setup is probably wrong: " + host + " answered " + outcome.reason() + details(outcome)
+                    + " for notification " + push.jobId() + " (" + Outcome.fix(outcome.reason()) + "). Further such answers"
+                    + " from this service are not logged.");
+        }
+        if (breaker.count(push.jobId(), who)) {
+            LOG.severe(() -> "notification " + push.jobId() + ": sending to " + who + " stopped after " + breaker.limit()
+                    + " configuration errors (last: " + outcome.reason() + "). To fix: " + Outcome.fix(outcome.reason())
+                    + ". Its remaining pushes there count as failed (\"" + stoppedReason(who) + "\"); send the notification again once fixed.");
+        }
+    }
+
+    static String details(Outcome outcome) {
+        return outcome.detail() == null ? "" : ": " + outcome.detail();
     }
 
     PushResult send(Push push) {
@@ -165,8 +202,9 @@ public class Dispatcher {
         }
     }
 
-    Settled retryOrFail(Push push, Duration delay, String reason) {
-        return backoff.exhausted(push.retries()) ? Settled.fail(reason) : Settled.later(delay, reason, push.retries() + 1);
+    Settled retryOrFail(Push push, Duration delay, Outcome outcome) {
+        return backoff.exhausted(push.retries()) ? Settled.fail(outcome.reason(), outcome.subscriptionsFault())
+                : Settled.later(delay, outcome.reason(), push.retries() + 1);
     }
 
     static String host(Push push) {

@@ -151,7 +151,16 @@ public class PushClient {
     }
 
     static PushResult answered(HttpResponse<String> response) {
+        var kept = new java.util.TreeMap<String, String>();
+        if (response.statusCode() >= 300) {
+            response.headers().map().forEach((name, values) -> {
+                String lower = name.toLowerCase(java.util.Locale.ROOT);
+                if (Vocabulary.HEADERS.contains(lower) && !values.isEmpty()) {
+                    kept.put(lower, ResponseReason.clean(values.get(0)));
+                }
+            });
+        }
         return new PushResult.Answered(response.statusCode(), response.body(),
-                RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null)));
+                RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null)), kept);
     }
 }

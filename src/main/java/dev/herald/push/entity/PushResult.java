@@ -1,6 +1,7 @@
 package dev.herald.push.entity;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What became of one message to a push service. Outcome's rule table decides what each means
@@ -10,9 +11,23 @@ public sealed interface PushResult permits PushResult.Answered, PushResult.NoAns
 
     /**
      * The push service answered. body is the start of an error answer, one line (empty for 2xx);
-     * retryAfter is its parsed Retry-After header, null when none was given.
+     * retryAfter is its parsed Retry-After header, null when none was given; headers are the few answer
+     * headers a service's vocabulary uses (WNS's X-WNS-*), by lower-case name.
      */
-    record Answered(int status, String body, Duration retryAfter) implements PushResult {
+    record Answered(int status, String body, Duration retryAfter, Map<String, String> headers) implements PushResult {
+
+        public Answered {
+            headers = Map.copyOf(headers);
+        }
+
+        public Answered(int status, String body, Duration retryAfter) {
+            this(status, body, retryAfter, Map.of());
+        }
+
+        /** An answer header by lower-case name, null when absent. */
+        public String header(String name) {
+            return headers.get(name);
+        }
 
         @Override
         public String summary() {

@@ -111,7 +111,7 @@ class PushClientTest {
 
         assertThat(result.status()).isEqualTo(429);
         assertThat(((Answered) result).retryAfter()).isEqualTo(Duration.ofSeconds(120));
-        assertThat(classify(result)).isEqualTo(new Outcome(Outcome.Kind.PAUSE_HOST, "HTTP 429", Duration.ofSeconds(120)));
+        assertThat(classify(result)).isEqualTo(new Outcome(Outcome.Kind.PAUSE_HOST, Outcome.Cause.RATE_LIMITED, "HTTP 429", Duration.ofSeconds(120), "scripted answer 429"));
     }
 
     @Test
@@ -199,7 +199,7 @@ class PushClientTest {
 
         assertThat(result).isInstanceOf(NotSent.class);
         assertThat(((NotSent) result).why()).isEqualTo(NotSent.Why.INVALID_ENDPOINT);
-        assertThat(classify(result)).isEqualTo(new Outcome(Outcome.Kind.FAIL, "invalid endpoint", null));
+        assertThat(classify(result)).isEqualTo(new Outcome(Outcome.Kind.FAIL, Outcome.Cause.NOT_SENT, "invalid endpoint", null, null));
     }
 
     @Test
@@ -212,7 +212,7 @@ class PushClientTest {
         assertThat(result).isInstanceOf(NotSent.class);
         assertThat(((NotSent) result).why()).isEqualTo(NotSent.Why.UNUSABLE_KEYS);
         assertThat(classify(result)).as("not an internal error, and never retried")
-                .isEqualTo(new Outcome(Outcome.Kind.FAIL, "unusable subscription keys", null));
+                .isEqualTo(new Outcome(Outcome.Kind.FAIL, Outcome.Cause.NOT_SENT, "unusable subscription keys", null, null));
         assertThat(stub.requestCount("kim")).isZero();
     }
 
