@@ -4,6 +4,8 @@ import dev.herald.engagement.entity.EventToken;
 import dev.herald.platform.control.Keys;
 import dev.herald.platform.control.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ForbiddenException;
@@ -16,9 +18,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.logging.Logger;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -33,6 +37,8 @@ import redis.clients.jedis.params.SetParams;
 @ApplicationScoped
 public class EventTokens {
 
+    static final Logger LOG = Logger.getLogger(EventTokens.class.getName());
+
     static final int BYTES = 48;
     /** Where a job's stored message gets each push's token: exactly as long as a token (64 characters). */
     public static final String MARKER_START = "{{herald:";
@@ -44,6 +50,15 @@ public class EventTokens {
     Redis redis;
 
     volatile SecretKeySpec secret;
+
+    /** Made (or read) at deployment, so that answering a request never writes it; while Redis is away, on first use. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        try {
+            secret();
+        } catch (JedisException e) {
+            LOG.warning(() -> "engagement tokens: Redis did not answer at start (" + e + "); the secret is read on first use");
+        }
+    }
 
     /** Outside CDI (tests' fixtures, benchmarks): tokens with the secret kept in this Redis. */
     public static EventTokens on(Redis redis) {

@@ -214,7 +214,7 @@ class NotifyIT {
         assertThat(report.getInt("sent")).isEqualTo(2);
         assertThat(report.getInt("failed")).isEqualTo(1);
         assertThat(report.getJsonObject("failures").getInt("unknown subscription")).isEqualTo(1);
-        assertThat(stub.deliveries("t-a")).singleElement().extracting(PushServiceStub.Delivery::payload)
+        assertThat(stub.deliveries("t-a")).singleElement().extracting(delivery -> DeclarativeMessage.classic(delivery.payload()))
                 .as("without a tag of its own, the tag is the job id").isEqualTo("{\"title\":\"only a and c\",\"tag\":\"" + job + "\"}");
         assertThat(stub.deliveries("t-c")).hasSize(1);
         assertThat(stub.requestCount("t-b")).isZero();
@@ -280,7 +280,11 @@ class NotifyIT {
 
         assertThat(reply.status()).isEqualTo(413);
         assertThat(reply.contentType()).startsWith("application/problem+json");
-        assertThat(reply.json().getString("detail")).as("the title, and the tag that defaults to the job id").contains("4057 bytes").contains("3993");
+        // the whole message counts: the title twice (in notification and the legacy fields), the tag that defaults to the job id, the token
+        int size = dev.herald.notifications.control.DeclarativePayload.forJob(dev.herald.notifications.entity.Display.of(title, null, null, null),
+                dev.herald.notifications.control.NotificationParser.SOME_JOB_ID, dev.herald.notifications.entity.PayloadFormat.DEFAULT).bytes().length;
+        assertThat(size).isGreaterThan(8000);
+        assertThat(reply.json().getString("detail")).contains(size + " bytes").contains("3993");
         // the body cap (1.5 MiB: 10,000 long user ids fit) comes before the payload's, from Content-Length alone
         try (var socket = new java.net.Socket("127.0.0.1", url.getPort())) {
             socket.setSoTimeout(10_000);

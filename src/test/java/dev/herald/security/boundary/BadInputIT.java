@@ -121,6 +121,10 @@ class BadInputIT {
         return new Case(name, "POST", "api/notify", "application/json", bytes(json), Map.of("Authorization", "Bearer %s"), status, detail);
     }
 
+    static Case event(String name, String id, String json, int status, String detail) {
+        return new Case(name, "POST", "api/notifications/" + id + "/events", "application/json", bytes(json), Map.of(), status, detail);
+    }
+
     static Stream<Case> cases() {
         var valid = TestSubscriber.create();
         byte[] point = Base64.getUrlDecoder().decode(valid.p256dh());
@@ -253,6 +257,33 @@ class BadInputIT {
                 request("cancel of a malformed id", "DELETE", "api/notifications/42", Map.of("Authorization", "Bearer %s"), 400, "is not a notification id"),
                 request("cancel of an unknown id", "DELETE", "api/notifications/" + UUID.randomUUID(), Map.of("Authorization", "Bearer %s"), 404, "No notification"),
                 new Case("notify of 2 MiB", "POST", "api/notify", "application/json", new byte[2 << 20], Map.of("Authorization", "Bearer %s"), 413, "larger than"),
+                notify("notify a third action", "{\"title\":\"x\",\"actions\":[{\"action\":\"a\",\"title\":\"A\"},{\"action\":\"b\",\"title\":\"B\"},"
+                        + "{\"action\":\"c\",\"title\":\"C\"}]}", 400, "actions holds 3 entries; at most 2"),
+                notify("notify an action without a title", "{\"title\":\"x\",\"actions\":[{\"action\":\"a\"}]}", 400, "actions[0].title is required"),
+                notify("notify an action with a javascript: url", "{\"title\":\"x\",\"actions\":[{\"action\":\"a\",\"title\":\"A\","
+                        + "\"url\":\"javascript:alert(1)\"}]}", 400, "actions[0].url must be an https URL with a host or a path starting with '/'; javascript: is not allowed"),
+                notify("notify renotify without a tag", "{\"title\":\"x\",\"renotify\":true}", 400, "renotify needs a tag"),
+                notify("notify data not an object", "{\"title\":\"x\",\"data\":[1,2]}", 400, "data must be a JSON object"),
+                notify("notify data over 1 KiB", "{\"title\":\"x\",\"data\":{\"k\":\"" + "v".repeat(1100) + "\"}}", 400, "at most 1024"),
+                notify("notify a negative badge_count", "{\"title\":\"x\",\"badge_count\":-1}", 400, "badge_count must be a whole number from 0 to 99999"),
+                notify("notify a fractional badge_count", "{\"title\":\"x\",\"badge_count\":2.5}", 400, "badge_count must be a whole number"),
+                notify("notify an invalid lang", "{\"title\":\"x\",\"lang\":\"english please\"}", 400, "lang must be a BCP 47 language tag"),
+                notify("notify an invalid dir", "{\"title\":\"x\",\"dir\":\"down\"}", 400, "dir must be auto, ltr or rtl"),
+                event("event of an unknown type", UUID.randomUUID().toString(), "{\"type\":\"opened\",\"token\":\"" + "A".repeat(64) + "\"}", 400,
+                        "type must be shown, clicked or closed"),
+                event("event with a malformed token", UUID.randomUUID().toString(), "{\"type\":\"shown\",\"token\":\"not a token\"}", 400,
+                        "token must be the 64-character engagement token"),
+                event("event without a token", UUID.randomUUID().toString(), "{\"type\":\"shown\"}", 400, "token must be the 64-character"),
+                event("event with a forged token", UUID.randomUUID().toString(), "{\"type\":\"shown\",\"token\":\"" + "A".repeat(64) + "\"}", 403,
+                        "not made by this Herald"),
+                event("event of a malformed notification id", "42", "{\"type\":\"shown\",\"token\":\"" + "A".repeat(64) + "\"}", 400,
+                        "is not a notification id"),
+                event("event with an action but not clicked", UUID.randomUUID().toString(), "{\"type\":\"shown\",\"action\":\"a\",\"token\":\""
+                        + "A".repeat(64) + "\"}", 400, "action goes with type clicked only"),
+                event("event with an unknown field", UUID.randomUUID().toString(), "{\"type\":\"shown\",\"subscription\":\"x\",\"token\":\""
+                        + "A".repeat(64) + "\"}", 400, "Unknown field(s) subscription"),
+                request("click with a malformed token", "GET", "api/r/short", Map.of(), 400, "token must be the 64-character engagement token"),
+                request("click with a forged token", "GET", "api/r/" + "A".repeat(64), Map.of(), 403, "not made by this Herald"),
                 request("subscribe preflight from a foreign origin", "OPTIONS", "api/subscribe", Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "POST"), 403, "not allowed"));
     }
 
