@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.Cluster;
 import dev.herald.testing.PushServiceStub;
-import dev.herald.testing.RedisProcess;
+import dev.herald.testing.SharedCluster;
 import dev.herald.testing.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,40 +14,28 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Channels, users and unions on a Payara Micro instance with its own Redis, through the API and
- * the decrypting push-service stub. Each test has its own stub and subscribers, deleted at its end,
- * so what a broadcast reaches is the test's own.
+ * Channels, users and unions on the {@link SharedCluster}'s Payara Micro instances and Redis, through
+ * the API and the decrypting push-service stub. Each test has its own stub and subscribers, deleted at
+ * its end, so what a broadcast reaches is the test's own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedCluster.Extension.class)
 class AudiencesIT {
 
-    static final String PREFIX = "herald-audiences-" + UUID.randomUUID() + ":";
-    RedisProcess redis;
+    static final String PREFIX = SharedCluster.PREFIX;
+    String redisUrl;
     Cluster cluster;
 
     @BeforeAll
-    void start() throws Exception {
-        redis = RedisProcess.start();
-        var settings = Cluster.settings(redis.url(), PREFIX);
-        settings.put("herald.channels", "news=News,offers=Offers and sales,sports=Sports");
-        settings.put("herald.delivery.batch-size", "200");
-        cluster = Cluster.start(settings, "a");
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    void start(SharedCluster shared) {
+        redisUrl = shared.redisUrl();
+        cluster = shared.cluster();
     }
 
     static String quoted(List<String> values) {
@@ -60,7 +48,7 @@ class AudiencesIT {
 
     @Test
     void aChannelBroadcastToAThirdOfTheSubscriptionsReachesExactlyThose() throws Exception {
-        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redis.url(), PREFIX, stub)) {
+        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redisUrl, PREFIX, stub)) {
             var inNews = fixture.subscribe("news", 1000, Duration.ZERO, null, List.of("news"), null);
             var others = fixture.subscribe("other", 2000, Duration.ZERO, null, List.of("offers"), null);
 
@@ -80,7 +68,7 @@ class AudiencesIT {
 
     @Test
     void aUserWithThreeDevicesGetsThreePushesAndAUnionReachesEachOnceAsTheDryRunSaid() throws Exception {
-        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redis.url(), PREFIX, stub)) {
+        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redisUrl, PREFIX, stub)) {
             var alice = fixture.subscribe("alice", 3, Duration.ZERO, null, null, "alice");
             var bob = fixture.subscribe("bob", 2, Duration.ZERO, null, List.of("sports"), "bob");
             var sports = fixture.subscribe("sports", 4, Duration.ZERO, null, List.of("sports"), null);
@@ -178,7 +166,7 @@ class AudiencesIT {
 
     @Test
     void erasingAUserLeavesNoTraceOfTheirSubscriptionsAndTheAudienceCountsStayExact() throws Exception {
-        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redis.url(), PREFIX, stub)) {
+        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redisUrl, PREFIX, stub)) {
             var api = cluster.api("a");
             var before = api.get("api/audience").json();
             var erased = fixture.subscribe("erase", 3, Duration.ZERO, "Europe/Berlin", List.of("news", "sports"), "erase-me");
@@ -221,7 +209,7 @@ class AudiencesIT {
 
     @Test
     void aSubscriptionFailingWith400TenTimesOver31DaysIsRemovedAndOneFailingWith403IsKept() throws Exception {
-        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redis.url(), PREFIX, stub)) {
+        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redisUrl, PREFIX, stub)) {
             var names = fixture.subscribe("streak", 2, Duration.ZERO);
             stub.respond(names.get(0), PushServiceStub.Behaviour.status(400));
             stub.respond(names.get(1), PushServiceStub.Behaviour.status(403));

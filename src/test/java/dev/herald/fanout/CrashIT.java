@@ -12,12 +12,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Instances that die or stop in the middle of a broadcast, on a Redis of the test's own (append-only
  * file, fsync every second). Each test has its own instances and key prefix. The push-service stub
  * decrypts every push; it answers slowly enough that the broadcast is still running when the fault
- * comes, which each test waits for as an event (a number of deliveries), never as a time.
+ * comes, which each test waits for as an event (a number of deliveries), never as a time. As
+ * nothing is shared between the tests, two run at a time (each is marked CONCURRENT; the pom's failsafe
+ * configuration allows two): one's instances start while the other's broadcast waits on the slow stub.
+ * The class itself runs alone, as every IT class does.
  */
 class CrashIT {
 
@@ -71,6 +76,7 @@ class CrashIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void killingTheInstanceThatAcceptedABroadcastLosesNothingAndTheOtherEndsItExactly() throws Exception {
         cluster = Cluster.start(settings("PT3S"), "a", "b");
         var names = fixture.subscribe("k", 2000, Duration.ofMillis(50));
@@ -88,6 +94,7 @@ class CrashIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aGracefulStopHandsItsWorkOverAndTheOtherInstanceFinishesWithoutWaitingForClaimIdle() throws Exception {
         // claim-idle far beyond the wait below: only the hand-over can let b finish in time
         cluster = Cluster.start(settings("PT10M"), "a", "b");
@@ -111,6 +118,7 @@ class CrashIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void theOnlyInstanceKilledAndStartedAgainResumesWhatItHeldAndFinishes() throws Exception {
         cluster = Cluster.start(settings("PT30S"), "a");
         var names = fixture.subscribe("r", 1000, Duration.ofMillis(50));
@@ -127,6 +135,7 @@ class CrashIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aBatchDeliveredMoreOftenThanMaxClaimsIsDeadLetteredAndTheJobStillEnds() throws Exception {
         cluster = Cluster.start(settings("PT30S"), "a");
         fixture.subscribe("d", 600, Duration.ofMillis(50));
@@ -154,6 +163,7 @@ class CrashIT {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT)
     void aSendToListedSubscriptionsIsDeliveredWhileABroadcastIsStuckInEveryBulkPlace() throws Exception {
         var settings = settings("PT30S");
         settings.put("herald.delivery.batch-size", "10");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.testing.Api;
 import dev.herald.testing.Cluster;
 import dev.herald.testing.PushServiceStub;
-import dev.herald.testing.RedisProcess;
+import dev.herald.testing.SharedCluster;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,54 +16,38 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Scheduled, local-time, throttled and cancelled jobs on two Payara Micro instances sharing one
- * Redis (a process of this test's own). Every test has its own stub and subscribers, deleted at
+ * Redis (the {@link SharedCluster}'s process). Every test has its own stub and subscribers, deleted at
  * its end, so a broadcast reaches only the test's own. Herald's clock is moved by the shift key
  * where the test would otherwise wait hours (local time), and reset after.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedCluster.Extension.class)
 class PlannedJobsIT {
 
-    static final String PREFIX = "herald-planned-" + UUID.randomUUID() + ":";
-    RedisProcess redis;
+    static final String PREFIX = SharedCluster.PREFIX;
+    SharedCluster shared;
     Cluster cluster;
+    String redisUrl;
 
     @BeforeAll
-    void start() throws Exception {
-        redis = RedisProcess.start();
-        var settings = Cluster.settings(redis.url(), PREFIX);
-        settings.put("herald.delivery.batch-size", "50");
-        settings.put("herald.delivery.max-in-flight", "16");
-        settings.put("herald.delivery.claim-idle", "PT2S");
-        cluster = Cluster.start(settings, "a", "b");
+    void start(SharedCluster shared) {
+        this.shared = shared;
+        redisUrl = shared.redisUrl();
     }
 
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+    /** Both up: the instance a test killed is started again. */
     @BeforeEach
     void bothUp() {
-        for (String name : List.of("a", "b")) {
-            if (!cluster.get(name).alive()) {
-                cluster.restart(name);
-            }
-        }
+        cluster = shared.cluster();
     }
 
     static String ids(Fixture fixture, List<String> names) {
@@ -72,7 +56,7 @@ class PlannedJobsIT {
 
     @Test
     void aJobScheduledFiveSecondsAheadIsSentOnceByTheSurvivorAfterTheAcceptingInstanceWasKilled() throws Exception {
-        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redis.url(), PREFIX, stub)) {
+        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redisUrl, PREFIX, stub)) {
             var names = fixture.subscribe("later", 20, Duration.ZERO);
             // Herald keeps times to the millisecond
             var sendAt = Instant.now().plusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -99,7 +83,7 @@ class PlannedJobsIT {
 
     @Test
     void aJobCancelledBeforeItsSendAtSendsNothing() throws Exception {
-        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redis.url(), PREFIX, stub)) {
+        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redisUrl, PREFIX, stub)) {
             var names = fixture.subscribe("never", 3, Duration.ZERO);
             var sendAt = Instant.now().plusSeconds(3);
             var reply = Fixture.notify(cluster.api("a"), "{\"title\":\"Never\",\"send_at\":\"" + sendAt + "\",\"subscriptions\":["
@@ -113,9 +97,19 @@ class PlannedJobsIT {
             assertThat(cancelled.json().getString("state")).isEqualTo("cancelled");
             assertThat(again.status()).isEqualTo(200);
             assertThat(again.json()).as("the same answer again").isEqualTo(cancelled.json());
-            // wait for the moment it would have started, plus the 1-s poll of every instance
-            long pastSendAt = Duration.between(Instant.now(), sendAt.plusSeconds(2)).toMillis();
-            Thread.sleep(Math.max(0, pastSendAt));
+            // instead of waiting for send_at: Herald's clock moved past it, and a marker job due just after it has started
+            // (one script moves due jobs in send_at order, so by then the cancelled one would have started too)
+            try (var markers = PushServiceStub.start(null); var marking = new Fixture(redisUrl, PREFIX, markers)) {
+                var marker = marking.subscribe("marker", 1, Duration.ZERO);
+                var markerReply = Fixture.notify(cluster.api("a"), "{\"title\":\"Marker\",\"send_at\":\"" + sendAt.plusMillis(1)
+                        + "\",\"subscriptions\":[" + ids(marking, marker) + "]}", Map.of());
+                assertThat(markerReply.status()).as(markerReply.body()).isEqualTo(202);
+                long shift = sendAt.plusSeconds(1).toEpochMilli() - redisMillis(fixture);
+                fixture.redis.client().set(PREFIX + "clock:shift", String.valueOf(shift));
+                assertThat(markers.awaitDeliveries(marker.get(0), 1, Duration.ofSeconds(30))).as("the marker, due after send_at").hasSize(1);
+            } finally {
+                fixture.redis.client().del(PREFIX + "clock:shift");
+            }
             assertThat(stub.totalDeliveries()).isZero();
             var report = cluster.api("a").get("api/notifications/" + job).json();
             assertThat(report.getString("state")).isEqualTo("cancelled");
@@ -126,7 +120,7 @@ class PlannedJobsIT {
 
     @Test
     void aCancelMidBroadcastStopsEveryInstanceWithinTwoSecondsAndTheCountsShowWhatWasSent() throws Exception {
-        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redis.url(), PREFIX, stub)) {
+        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redisUrl, PREFIX, stub)) {
             fixture.subscribe("stop", 3000, Duration.ofMillis(100));
             var reply = Fixture.notify(cluster.api("a"), "{\"title\":\"Stop\"}", Map.of());
             String job = reply.json().getString("id");
@@ -138,7 +132,7 @@ class PlannedJobsIT {
             assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
             assertThat(cancelled.json().getString("state")).isEqualTo("cancelled");
             assertThat(cancelled.json().containsKey("finished")).isTrue();
-            Thread.sleep(4000);
+            awaitNothingLeftToSend(fixture, job);
             var late = allDeliveries(stub).stream().filter(time -> time.isAfter(answered.plusSeconds(2))).count();
             assertThat(late).as("pushes more than 2 s after the DELETE answered").isZero();
             int delivered = stub.totalDeliveries();
@@ -152,7 +146,7 @@ class PlannedJobsIT {
 
     @Test
     void aThrottledBroadcastSendsAtMostItsRateAcrossBothInstancesAndEndsWhenTheRateSays() throws Exception {
-        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redis.url(), PREFIX, stub)) {
+        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redisUrl, PREFIX, stub)) {
             // both instances read the job's batches (which one takes a batch is Redis's choice, so the test does not ask
             // for both); whichever sends, it is the one limiter in Redis that spaces the pushes
             var names = fixture.subscribe("slow", 300, Duration.ZERO);
@@ -187,7 +181,7 @@ class PlannedJobsIT {
     @Test
     void aLocalTimeJobReachesEachZoneAtItsOwnHourAndNotBefore() throws Exception {
         var zones = List.of("UTC", "Asia/Tokyo", "America/New_York");
-        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redis.url(), PREFIX, stub)) {
+        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redisUrl, PREFIX, stub)) {
             var byZone = new java.util.LinkedHashMap<String, List<String>>();
             for (String zone : zones) {
                 byZone.put(zone, new ArrayList<>(fixture.subscribe("zone-" + zone.replace('/', '-'), 2, Duration.ZERO, zone)));
@@ -232,7 +226,7 @@ class PlannedJobsIT {
 
     @Test
     void theListPagesThrough120JobsNewestFirstWithoutDuplicatesOrGaps() throws Exception {
-        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redis.url(), PREFIX, stub)) {
+        try (var stub = PushServiceStub.start(null); var fixture = new Fixture(redisUrl, PREFIX, stub)) {
             var names = fixture.subscribe("list", 1, Duration.ZERO);
             var made = new ArrayList<String>();
             for (int i = 0; i < 120; i++) {
@@ -265,6 +259,30 @@ class PlannedJobsIT {
             assertThat(bad.status()).isEqualTo(400);
             assertThat(bad.json().getString("detail")).contains("cursor");
         }
+    }
+
+    /**
+     * Waits until no unit of work of the job is left in Redis: none in either lane (an entry is deleted when it is
+     * acked, and a batch is acked after its last push ended) and none delayed. From then on no push of it can come,
+     * so what the stub has is all there will be.
+     */
+    static void awaitNothingLeftToSend(Fixture fixture, String job) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (workLeft(fixture, job)) {
+            assertThat(System.nanoTime()).as("work of " + job + " left in Redis").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    static boolean workLeft(Fixture fixture, String job) {
+        var client = fixture.redis.client();
+        for (String lane : List.of("bulk", "priority")) {
+            if (client.xrange(PREFIX + "stream:" + lane, (redis.clients.jedis.StreamEntryID) null, null).stream()
+                    .anyMatch(entry -> job.equals(entry.getFields().get("job")))) {
+                return true;
+            }
+        }
+        return client.zrange(PREFIX + "delayed", 0, -1).stream().anyMatch(member -> member.contains(job));
     }
 
     JsonObject awaitWaiting(String job, int waiting) throws InterruptedException {

@@ -4,56 +4,48 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.Cluster;
 import dev.herald.testing.PushServiceStub;
-import dev.herald.testing.RedisProcess;
+import dev.herald.testing.SharedCluster;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Two Payara Micro instances on one Redis (a process of this test's own, with an append-only file),
- * both up: they share every broadcast, and an Idempotency-Key holds across them. Each test's
- * subscribers are its own; a broadcast reaches every subscription, so counts compare with the store.
+ * Two Payara Micro instances on one Redis (the {@link SharedCluster}'s, a process with an append-only
+ * file), both up: they share every broadcast, and an Idempotency-Key holds across them. Each test's
+ * subscribers are its own (every class on the shared instances deletes its own at its end); a broadcast
+ * reaches every subscription, so counts compare with the store.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedCluster.Extension.class)
 class TwoInstancesIT {
 
-    static final String PREFIX = "herald-two-" + UUID.randomUUID() + ":";
+    static final String PREFIX = SharedCluster.PREFIX;
     /** Short, so that a lease that was not renewed would run out during a test. */
-    static final Duration CLAIM_IDLE = Duration.ofSeconds(2);
-    RedisProcess redis;
+    static final Duration CLAIM_IDLE = SharedCluster.CLAIM_IDLE;
+    String redisUrl;
     PushServiceStub stub;
     Cluster cluster;
     Fixture fixture;
 
     @BeforeAll
-    void start() throws Exception {
-        redis = RedisProcess.start();
+    void start(SharedCluster shared) {
+        redisUrl = shared.redisUrl();
+        cluster = shared.cluster();
         stub = PushServiceStub.start(null);
-        var settings = Cluster.settings(redis.url(), PREFIX);
-        settings.put("herald.delivery.batch-size", "100");
-        settings.put("herald.delivery.max-in-flight", "16");
-        settings.put("herald.delivery.claim-idle", CLAIM_IDLE.toString());
-        cluster = Cluster.start(settings, "a", "b");
-        fixture = new Fixture(redis.url(), PREFIX, stub);
+        fixture = new Fixture(redisUrl, PREFIX, stub);
     }
 
     @AfterAll
     void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
         if (fixture != null) {
             fixture.close();
         }
         if (stub != null) {
             stub.close();
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 
@@ -80,7 +72,7 @@ class TwoInstancesIT {
     @Test
     void theSameIdempotencyKeyOnEitherInstanceMakesOneJobAlsoWhileItRunsAndAnotherBodyIs422() throws Exception {
         // its own stub (the gate is the stub's); its subscribers are deleted at the end, before another test broadcasts
-        try (var held = PushServiceStub.start(null); var own = new Fixture(redis.url(), PREFIX, held)) {
+        try (var held = PushServiceStub.start(null); var own = new Fixture(redisUrl, PREFIX, held)) {
             var names = own.subscribe("idem", 3, Duration.ZERO);
             names.forEach(name -> held.respond(name, PushServiceStub.Behaviour.held()));
             String body = "{\"title\":\"Once\",\"subscriptions\":[\"" + own.id(names.get(0)) + "\",\"" + own.id(names.get(1))
@@ -116,7 +108,7 @@ class TwoInstancesIT {
 
     @Test
     void aBatchSlowerThanClaimIdleKeepsItsLeaseAndIsNotSentTwice() throws Exception {
-        try (var held = PushServiceStub.start(null); var own = new Fixture(redis.url(), PREFIX, held)) {
+        try (var held = PushServiceStub.start(null); var own = new Fixture(redisUrl, PREFIX, held)) {
             var names = own.subscribe("slow", 2, Duration.ZERO);
             names.forEach(name -> held.respond(name, PushServiceStub.Behaviour.held()));
             var reply = Fixture.notify(cluster.api("a"), "{\"title\":\"Slow\",\"subscriptions\":[\"" + own.id(names.get(0)) + "\",\""

@@ -27,15 +27,22 @@ public final class MicroProcess implements AutoCloseable {
     final Process process;
     final int port;
     final Path log;
+    /** Where the WAR is served, "/" or e.g. "/herald/". */
+    final String root;
 
     public long pid() {
         return process.pid();
     }
 
     MicroProcess(Process process, int port, Path log) {
+        this(process, port, log, "/");
+    }
+
+    MicroProcess(Process process, int port, Path log, String root) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.root = root;
     }
 
     /** Starts Payara Micro with the given system properties and returns once the app answers, or throws with the log. */
@@ -53,10 +60,16 @@ public final class MicroProcess implements AutoCloseable {
      */
     public static MicroProcess start(Map<String, String> properties, int port, Duration timeout,
             List<String> jvmOptions) throws IOException {
+        return start(properties, port, "/", timeout, jvmOptions);
+    }
+
+    /** The same with the WAR served at {@code root} ("/herald/": not the root context) instead of "/". */
+    public static MicroProcess start(Map<String, String> properties, int port, String root, Duration timeout,
+            List<String> jvmOptions) throws IOException {
         Path log = Files.createTempFile("herald-micro-", ".log");
-        Process process = new ProcessBuilder(command(properties, port, List.of(), jvmOptions))
+        Process process = new ProcessBuilder(command(properties, port, root, List.of(), jvmOptions))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        var micro = new MicroProcess(process, port, log);
+        var micro = new MicroProcess(process, port, log, root);
         micro.awaitReady(timeout);
         return micro;
     }
@@ -68,6 +81,11 @@ public final class MicroProcess implements AutoCloseable {
     /** {@code extraOptions} go to Payara Micro after its own options, {@code jvmOptions} to the JVM before -jar. */
     public static List<String> command(Map<String, String> properties, int port, List<String> extraOptions,
             List<String> jvmOptions) {
+        return command(properties, port, "/", extraOptions, jvmOptions);
+    }
+
+    static List<String> command(Map<String, String> properties, int port, String root, List<String> extraOptions,
+            List<String> jvmOptions) {
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (jvmOptions.stream().noneMatch(option -> option.startsWith("-Xmx"))) {
@@ -77,9 +95,14 @@ public final class MicroProcess implements AutoCloseable {
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", MICRO_JAR.toString(), "--nocluster", "--nohazelcast",
                 "--prebootcommandfile", PREBOOT.toString(), "--postbootcommandfile", POSTBOOT.toString(),
-                "--port", String.valueOf(port), "--contextroot", "/", "--deploy", WAR.toString()));
+                "--port", String.valueOf(port), "--contextroot", contextRoot(root), "--deploy", WAR.toString()));
         command.addAll(extraOptions);
         return command;
+    }
+
+    /** Payara Micro's --contextroot for a root: "/" stays, "/herald/" is "/herald". */
+    static String contextRoot(String root) {
+        return "/".equals(root) ? root : root.replaceFirst("/$", "");
     }
 
     void awaitReady(Duration timeout) throws IOException {
@@ -90,7 +113,7 @@ public final class MicroProcess implements AutoCloseable {
                 throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + ":\n" + tail());
             }
             try {
-                var response = client.send(HttpRequest.newBuilder(uri("/api/subscribe")).build(),
+                var response = client.send(HttpRequest.newBuilder(uri(root + "api/subscribe")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;

@@ -4,29 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.Api;
 import dev.herald.testing.MicroProcess;
-import dev.herald.testing.TestRedis;
+import dev.herald.testing.SharedCluster;
 import java.net.http.HttpRequest;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A send token and an admin token against the running WAR: the send token does what a site's
  * backend does, and gets 403 problem+json, before resource matching, on every other protected
- * route. Runs its own Payara Micro (MicroProcess) with both tokens and its own key prefix.
+ * route. Runs on the {@link SharedCluster}'s instance "a", configured with one token of each scope
+ * (the admin one is {@link Api#TOKEN}); it only reads Redis there and starts jobs for no subscription.
  */
+@ExtendWith(SharedCluster.Extension.class)
 class TokenScopesIT {
 
-    static final String OWN_PREFIX = TestRedis.PREFIX + "token-scopes:";
-    static final String SEND_TOKEN = random32();
-    static final String ADMIN_TOKEN = random32();
+    static final String SEND_TOKEN = SharedCluster.SEND_TOKEN;
+    static final String ADMIN_TOKEN = Api.TOKEN;
 
     static MicroProcess micro;
     static Api anonymous;
@@ -34,22 +33,11 @@ class TokenScopesIT {
     static Api admin;
 
     @BeforeAll
-    static void start() throws Exception {
-        micro = MicroProcess.start(Map.of(
-                "herald.redis.url", TestRedis.URL,
-                "herald.redis.prefix", OWN_PREFIX,
-                "herald.api.tokens", "send:" + SEND_TOKEN + ",admin:" + ADMIN_TOKEN), MicroProcess.freePort(), Duration.ofMinutes(4));
+    static void start(SharedCluster shared) {
+        micro = shared.cluster().get("a");
         anonymous = new Api(micro.uri("/"));
         send = anonymous.withToken(SEND_TOKEN);
         admin = anonymous.withToken(ADMIN_TOKEN);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (micro != null) {
-            micro.close();
-        }
-        TestRedis.deleteAll(OWN_PREFIX);
     }
 
     static String random32() {
