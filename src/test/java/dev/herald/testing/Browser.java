@@ -145,6 +145,10 @@ public final class Browser implements AutoCloseable {
         return driver.findElement(By.cssSelector(css));
     }
 
+    public List<WebElement> findAll(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
     public String text(String css) {
         return find(css).getText();
     }

@@ -2,6 +2,8 @@ package dev.herald.engagement.boundary;
 
 import dev.herald.engagement.control.Engagement;
 import dev.herald.engagement.control.EventTokens;
+import dev.herald.engagement.entity.EventToken;
+import dev.herald.platform.boundary.InvalidField;
 import dev.herald.platform.control.JsonBody;
 import dev.herald.platform.control.Text;
 import dev.herald.platform.control.Uuids;
@@ -47,17 +49,17 @@ public class EventsResource {
         JsonObject event = JsonBody.read(body, MAX_BODY);
         var unknown = event.keySet().stream().filter(name -> !FIELDS.contains(name)).sorted().toList();
         if (!unknown.isEmpty()) {
-            throw new BadRequestException("Unknown field(s) " + String.join(", ", unknown) + "; allowed: action, token, type.");
+            throw new InvalidField("/" + unknown.get(0), "Unknown field(s) " + String.join(", ", unknown) + "; allowed: action, token, type.");
         }
         String type = string(event, "type");
         if (type == null || !Engagement.EVENTS.contains(type)) {
-            throw new BadRequestException("type must be shown, clicked or closed.");
+            throw new InvalidField("/type", "type must be shown, clicked or closed.");
         }
         String action = string(event, "action");
         if (action != null && !"clicked".equals(type)) {
-            throw new BadRequestException("action goes with type clicked only.");
+            throw new InvalidField("/action", "action goes with type clicked only.");
         }
-        var token = tokens.verify(string(event, "token"));
+        var token = verify(string(event, "token"));
         if (!token.jobId().equals(id)) {
             throw new ForbiddenException("This engagement token was not made for notification " + id + ".");
         }
@@ -65,12 +67,21 @@ public class EventsResource {
         return Response.noContent().build();
     }
 
+    /** A malformed token is a field error here (the click route has it in its path); a forged one stays 403. */
+    EventToken verify(String token) {
+        try {
+            return tokens.verify(token);
+        } catch (BadRequestException e) {
+            throw new InvalidField("/token", e.getMessage());
+        }
+    }
+
     static String string(JsonObject json, String name) {
         if (JsonBody.isNull(json, name)) {
             return null;
         }
         if (!(json.get(name) instanceof JsonString text)) {
-            throw new BadRequestException(name + " must be a string.");
+            throw new InvalidField("/" + name, name + " must be a string.");
         }
         return text.getString();
     }

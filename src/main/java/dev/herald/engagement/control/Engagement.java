@@ -2,6 +2,7 @@ package dev.herald.engagement.control;
 
 import dev.herald.engagement.entity.EngagementCounts;
 import dev.herald.engagement.entity.EventToken;
+import dev.herald.platform.boundary.InvalidField;
 import dev.herald.platform.control.JsonBody;
 import dev.herald.platform.control.Keys;
 import dev.herald.platform.control.Redis;
@@ -12,7 +13,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
 import java.io.StringReader;
 import java.util.HashMap;
@@ -100,7 +100,7 @@ public class Engagement {
             throw new NotFoundException("Notification " + token.jobId() + " is no longer kept (herald.delivery.job-ttl).");
         }
         if (result == -2) {
-            throw new BadRequestException("action '" + action + "' is not one of this notification's actions.");
+            throw new InvalidField("/action", "action '" + action + "' is not one of this notification's actions.");
         }
         return result == 1;
     }
@@ -113,7 +113,7 @@ public class Engagement {
         }
         String landing = links(links).get(action == null ? "" : action);
         if (landing == null) {
-            throw new BadRequestException("action '" + action + "' is not one of this notification's actions.");
+            throw new InvalidField("/action", "action '" + action + "' is not one of this notification's actions.");
         }
         return Optional.of(landing);
     }

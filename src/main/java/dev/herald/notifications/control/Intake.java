@@ -5,13 +5,13 @@ import dev.herald.fanout.entity.Accepted;
 import dev.herald.fanout.entity.Idempotency;
 import dev.herald.fanout.entity.Job;
 import dev.herald.notifications.entity.Notification;
+import dev.herald.platform.boundary.InvalidField;
 import dev.herald.platform.control.Uuids;
 import dev.herald.push.entity.Message;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.ServiceUnavailableException;
 import java.time.Duration;
@@ -71,11 +71,11 @@ public class Intake {
     }
 
     /** send_at is judged by Herald's clock (Redis TIME, the one that judges it due), in the accept script itself. */
-    static BadRequestException badSendAt(Instant sendAt, Instant now, Duration maxAhead) {
+    static InvalidField badSendAt(Instant sendAt, Instant now, Duration maxAhead) {
         if (sendAt.isBefore(now)) {
-            return new BadRequestException("send_at " + sendAt + " is in the past (it is " + now + " now); omit send_at to send at once.");
+            return new InvalidField("/send_at", "send_at " + sendAt + " is in the past (it is " + now + " now); omit send_at to send at once.");
         }
-        return new BadRequestException("send_at " + sendAt + " is more than " + maxAhead + " ahead (it is " + now + " now; "
+        return new InvalidField("/send_at", "send_at " + sendAt + " is more than " + maxAhead + " ahead (it is " + now + " now; "
                 + "herald.notify.max-schedule-ahead).");
     }
 }

@@ -1,7 +1,7 @@
 package dev.herald.notifications.control;
 
+import dev.herald.platform.boundary.InvalidField;
 import dev.herald.platform.control.Text;
-import jakarta.ws.rs.BadRequestException;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -18,28 +18,29 @@ public final class LinkPolicy {
     private LinkPolicy() {
     }
 
+    /** field as the detail names it ("url", "actions[0].url"); the problem's pointer follows from it. */
     public static String check(String field, String link) {
         if (link.isEmpty() || link.length() > MAX_LENGTH) {
-            throw new BadRequestException(field + " must be 1 to " + MAX_LENGTH + " characters long.");
+            throw InvalidField.named(field, field + " must be 1 to " + MAX_LENGTH + " characters long.");
         }
         if (link.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c) || c == '\\')) {
-            throw new BadRequestException(field + " contains white space, control characters or a backslash.");
+            throw InvalidField.named(field, field + " contains white space, control characters or a backslash.");
         }
         URI uri;
         try {
             uri = new URI(link);
         } catch (URISyntaxException e) {
-            throw new BadRequestException(field + " is not a valid URL: " + e.getReason() + ".");
+            throw InvalidField.named(field, field + " is not a valid URL: " + e.getReason() + ".");
         }
         if (uri.getScheme() == null) {
             if (link.startsWith("/") && !link.startsWith("//")) {
                 return link;
             }
-            throw new BadRequestException(field + " must be an https URL or a path starting with a single '/', not '"
+            throw InvalidField.named(field, field + " must be an https URL or a path starting with a single '/', not '"
                     + Text.abbreviate(link) + "'.");
         }
         if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new BadRequestException(field + " must be an https URL with a host or a path starting with '/'; "
+            throw InvalidField.named(field, field + " must be an https URL with a host or a path starting with '/'; "
                     + uri.getScheme() + ": is not allowed.");
         }
         return link;

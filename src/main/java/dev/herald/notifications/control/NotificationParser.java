@@ -6,6 +6,7 @@ import dev.herald.notifications.entity.Action;
 import dev.herald.notifications.entity.Display;
 import dev.herald.notifications.entity.Notification;
 import dev.herald.notifications.entity.PayloadFormat;
+import dev.herald.platform.boundary.InvalidField;
 import dev.herald.platform.boundary.PayloadTooLargeException;
 import dev.herald.platform.control.Text;
 import dev.herald.platform.control.Uuids;
@@ -17,7 +18,6 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.ws.rs.BadRequestException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -62,20 +62,20 @@ public final class NotificationParser {
     public static Notification parse(JsonObject json, Channels channels, PayloadFormat format) {
         var unknown = json.keySet().stream().filter(name -> !FIELDS.contains(name)).sorted().toList();
         if (!unknown.isEmpty()) {
-            throw new BadRequestException("Unknown field(s) " + String.join(", ", unknown) + "; allowed: "
+            throw new InvalidField("/" + unknown.get(0), "Unknown field(s) " + String.join(", ", unknown) + "; allowed: "
                     + String.join(", ", FIELDS.stream().sorted().toList()) + ".");
         }
         String title = string(json, "title");
         if (title == null || title.isBlank()) {
-            throw new BadRequestException("title is required: a non-empty string.");
+            throw new InvalidField("/title", "title is required: a non-empty string.");
         }
         String tag = string(json, "tag");
         if (tag != null && (tag.isEmpty() || tag.length() > MAX_TAG)) {
-            throw new BadRequestException("tag must be 1 to " + MAX_TAG + " characters long.");
+            throw new InvalidField("/tag", "tag must be 1 to " + MAX_TAG + " characters long.");
         }
         boolean renotify = flag(json, "renotify");
         if (renotify && tag == null) {
-            throw new BadRequestException("renotify needs a tag: it alerts again when a notification replaces one with the same tag.");
+            throw new InvalidField("/renotify", "renotify needs a tag: it alerts again when a notification replaces one with the same tag.");
         }
         var display = new Display(title, string(json, "body"), link(json, "url"), link(json, "icon"), link(json, "badge"),
                 link(json, "image"), tag, actions(json), flag(json, "require_interaction"), flag(json, "silent"), renotify,
@@ -96,11 +96,16 @@ public final class NotificationParser {
     }
 
     static String string(JsonObject json, String name) {
+        return string(json, name, "/" + name);
+    }
+
+    /** A member of json, which is at pointer's parent (an action), named in the detail by its name alone. */
+    static String string(JsonObject json, String name, String pointer) {
         if (absent(json, name)) {
             return null;
         }
         if (!(json.get(name) instanceof JsonString text)) {
-            throw new BadRequestException(name + " must be a string, not " + type(json.get(name)) + ".");
+            throw new InvalidField(pointer, name + " must be a string, not " + type(json.get(name)) + ".");
         }
         return text.getString();
     }
@@ -115,36 +120,37 @@ public final class NotificationParser {
             return List.of();
         }
         if (!(json.get("actions") instanceof JsonArray array)) {
-            throw new BadRequestException("actions must be an array of at most " + MAX_ACTIONS + " {\"action\", \"title\", \"url\"} objects.");
+            throw new InvalidField("/actions", "actions must be an array of at most " + MAX_ACTIONS + " {\"action\", \"title\", \"url\"} objects.");
         }
         if (array.size() > MAX_ACTIONS) {
-            throw new BadRequestException("actions holds " + array.size() + " entries; at most " + MAX_ACTIONS
+            throw new InvalidField("/actions", "actions holds " + array.size() + " entries; at most " + MAX_ACTIONS
                     + " (what browsers show).");
         }
         var actions = new ArrayList<Action>();
         var ids = new java.util.HashSet<String>();
         for (int i = 0; i < array.size(); i++) {
             String at = "actions[" + i + "]";
+            String pointer = "/actions/" + i;
             if (!(array.get(i) instanceof JsonObject action)) {
-                throw new BadRequestException(at + " must be an object with action, title and url.");
+                throw new InvalidField(pointer, at + " must be an object with action, title and url.");
             }
             var unknown = action.keySet().stream().filter(name -> !ACTION_FIELDS.contains(name)).sorted().toList();
             if (!unknown.isEmpty()) {
-                throw new BadRequestException(at + " has unknown field(s) " + String.join(", ", unknown) + "; allowed: action, title, url.");
+                throw new InvalidField(pointer + "/" + unknown.get(0), at + " has unknown field(s) " + String.join(", ", unknown) + "; allowed: action, title, url.");
             }
-            String id = string(action, "action");
+            String id = string(action, "action", pointer + "/action");
             if (id == null || !ACTION_ID.matcher(id).matches()) {
-                throw new BadRequestException(at + ".action is required: 1 to 32 of a-z, 0-9 and '-', not "
+                throw new InvalidField(pointer + "/action", at + ".action is required: 1 to 32 of a-z, 0-9 and '-', not "
                         + (id == null ? "missing" : "'" + Text.abbreviate(id) + "'") + ".");
             }
             if (!ids.add(id)) {
-                throw new BadRequestException(at + ".action '" + id + "' is used twice; each action needs its own id.");
+                throw new InvalidField(pointer + "/action", at + ".action '" + id + "' is used twice; each action needs its own id.");
             }
-            String label = string(action, "title");
+            String label = string(action, "title", pointer + "/title");
             if (label == null || label.isBlank() || label.length() > MAX_ACTION_TITLE) {
-                throw new BadRequestException(at + ".title is required: the button's text, 1 to " + MAX_ACTION_TITLE + " characters.");
+                throw new InvalidField(pointer + "/title", at + ".title is required: the button's text, 1 to " + MAX_ACTION_TITLE + " characters.");
             }
-            String url = string(action, "url");
+            String url = string(action, "url", pointer + "/url");
             actions.add(new Action(id, label, url == null ? null : LinkPolicy.check(at + ".url", url)));
         }
         return actions;
@@ -155,7 +161,7 @@ public final class NotificationParser {
             return false;
         }
         if (json.get(name) != JsonValue.TRUE && json.get(name) != JsonValue.FALSE) {
-            throw new BadRequestException(name + " must be true or false, not " + Text.abbreviate(String.valueOf(json.get(name))) + ".");
+            throw new InvalidField("/" + name, name + " must be true or false, not " + Text.abbreviate(String.valueOf(json.get(name))) + ".");
         }
         return json.get(name) == JsonValue.TRUE;
     }
@@ -172,7 +178,7 @@ public final class NotificationParser {
             lang = "";
         }
         if (lang.isEmpty()) {
-            throw new BadRequestException("lang must be a BCP 47 language tag such as en, de-CH or zh-Hant-TW, not '"
+            throw new InvalidField("/lang", "lang must be a BCP 47 language tag such as en, de-CH or zh-Hant-TW, not '"
                     + Text.abbreviate(string(json, "lang")) + "'.");
         }
         return lang;
@@ -181,7 +187,7 @@ public final class NotificationParser {
     static String dir(JsonObject json) {
         String dir = string(json, "dir");
         if (dir != null && !DIRS.contains(dir)) {
-            throw new BadRequestException("dir must be auto, ltr or rtl, not '" + Text.abbreviate(dir) + "'.");
+            throw new InvalidField("/dir", "dir must be auto, ltr or rtl, not '" + Text.abbreviate(dir) + "'.");
         }
         return dir;
     }
@@ -192,11 +198,11 @@ public final class NotificationParser {
         }
         String rule = "badge_count must be a whole number from 0 to " + MAX_BADGE_COUNT + " (the app badge)";
         if (!(json.get("badge_count") instanceof JsonNumber number) || !number.isIntegral()) {
-            throw new BadRequestException(rule + ", not " + Text.abbreviate(String.valueOf(json.get("badge_count"))) + ".");
+            throw new InvalidField("/badge_count", rule + ", not " + Text.abbreviate(String.valueOf(json.get("badge_count"))) + ".");
         }
         var value = number.bigIntegerValue();
         if (value.signum() < 0 || value.compareTo(java.math.BigInteger.valueOf(MAX_BADGE_COUNT)) > 0) {
-            throw new BadRequestException(rule + ", not " + Text.abbreviate(value.toString()) + ".");
+            throw new InvalidField("/badge_count", rule + ", not " + Text.abbreviate(value.toString()) + ".");
         }
         return value.intValue();
     }
@@ -206,12 +212,12 @@ public final class NotificationParser {
             return null;
         }
         if (!(json.get("data") instanceof JsonObject data)) {
-            throw new BadRequestException("data must be a JSON object (the service worker hands it to the page it opens), not "
+            throw new InvalidField("/data", "data must be a JSON object (the service worker hands it to the page it opens), not "
                     + type(json.get("data")) + ".");
         }
         int size = data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (size > MAX_DATA_BYTES) {
-            throw new BadRequestException("data is " + size + " bytes of JSON; at most " + MAX_DATA_BYTES + ".");
+            throw new InvalidField("/data", "data is " + size + " bytes of JSON; at most " + MAX_DATA_BYTES + ".");
         }
         return data;
     }
@@ -221,7 +227,7 @@ public final class NotificationParser {
             return Notification.DEFAULT_TTL;
         }
         if (!(json.get("ttl") instanceof JsonNumber number) || !number.isIntegral()) {
-            throw new BadRequestException("ttl must be a whole number of seconds, not " + json.get("ttl") + ".");
+            throw new InvalidField("/ttl", "ttl must be a whole number of seconds, not " + json.get("ttl") + ".");
         }
         long ttl;
         try {
@@ -230,7 +236,7 @@ public final class NotificationParser {
             ttl = -1;
         }
         if (ttl < 0 || ttl > Notification.DEFAULT_TTL) {
-            throw new BadRequestException("ttl must be between 0 and " + Notification.DEFAULT_TTL
+            throw new InvalidField("/ttl", "ttl must be between 0 and " + Notification.DEFAULT_TTL
                     + " seconds (4 weeks), not " + number + ".");
         }
         return ttl;
@@ -239,7 +245,7 @@ public final class NotificationParser {
     static String urgency(JsonObject json) {
         String urgency = string(json, "urgency");
         if (urgency != null && !PushOptions.validUrgency(urgency)) {
-            throw new BadRequestException("urgency must be one of very-low, low, normal, high (RFC 8030 section 5.3), not '"
+            throw new InvalidField("/urgency", "urgency must be one of very-low, low, normal, high (RFC 8030 section 5.3), not '"
                     + Text.abbreviate(urgency) + "'.");
         }
         return urgency;
@@ -248,7 +254,7 @@ public final class NotificationParser {
     static String topic(JsonObject json) {
         String topic = string(json, "topic");
         if (topic != null && !PushOptions.validTopic(topic)) {
-            throw new BadRequestException("topic must be 1 to 32 characters of the base64url alphabet "
+            throw new InvalidField("/topic", "topic must be 1 to 32 characters of the base64url alphabet "
                     + "(A-Z a-z 0-9 - _; RFC 8030 section 5.4).");
         }
         return topic;
@@ -259,15 +265,16 @@ public final class NotificationParser {
             return null;
         }
         if (!(json.get("subscriptions") instanceof JsonArray array) || array.isEmpty()) {
-            throw new BadRequestException("subscriptions must be a non-empty array of subscription ids; omit it to notify everyone.");
+            throw new InvalidField("/subscriptions", "subscriptions must be a non-empty array of subscription ids; omit it to notify everyone.");
         }
         if (array.size() > MAX_TARGETS) {
-            throw new BadRequestException("subscriptions holds " + array.size() + " entries; at most " + MAX_TARGETS + " in one notification.");
+            throw new InvalidField("/subscriptions", "subscriptions holds " + array.size() + " entries; at most " + MAX_TARGETS + " in one notification.");
         }
         var ids = new LinkedHashSet<String>();
-        for (JsonValue value : array) {
+        for (int i = 0; i < array.size(); i++) {
+            JsonValue value = array.get(i);
             if (!(value instanceof JsonString id) || !Uuids.valid(id.getString())) {
-                throw new BadRequestException("subscriptions must hold subscription ids (lower-case UUIDs); "
+                throw new InvalidField("/subscriptions/" + i, "subscriptions must hold subscription ids (lower-case UUIDs); "
                         + Text.abbreviate(String.valueOf(value)) + " is not one.");
             }
             ids.add(id.getString());
@@ -280,7 +287,7 @@ public final class NotificationParser {
         Instant sendAt = sendAt(json);
         LocalTime localTime = localTime(json);
         if (sendAt != null && localTime != null) {
-            throw new BadRequestException("send_at and local_time cannot be combined: send_at is one moment for everyone, "
+            throw new InvalidField("/local_time", "send_at and local_time cannot be combined: send_at is one moment for everyone, "
                     + "local_time the next such hour in each subscriber's own zone.");
         }
         return new Plan(sendAt, localTime, throttle(json));
@@ -297,10 +304,10 @@ public final class NotificationParser {
         } catch (DateTimeParseException e) {
             try {
                 LocalDateTime.parse(upper, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
-                throw new BadRequestException("send_at '" + Text.abbreviate(text) + "' has no offset: add Z or one such as "
+                throw new InvalidField("/send_at", "send_at '" + Text.abbreviate(text) + "' has no offset: add Z or one such as "
                         + "+01:00 (RFC 3339), for example 2026-12-24T09:00:00+01:00.");
             } catch (DateTimeParseException notLocal) {
-                throw new BadRequestException("send_at '" + Text.abbreviate(text) + "' is not an RFC 3339 timestamp with an "
+                throw new InvalidField("/send_at", "send_at '" + Text.abbreviate(text) + "' is not an RFC 3339 timestamp with an "
                         + "offset, such as 2026-12-24T09:00:00+01:00 or 2026-12-24T08:00:00Z.");
             }
         }
@@ -312,7 +319,7 @@ public final class NotificationParser {
             return null;
         }
         if (!LOCAL_TIME.matcher(text).matches()) {
-            throw new BadRequestException("local_time must be HH:MM, 00:00 to 23:59 (the hour in each subscriber's own zone), not '"
+            throw new InvalidField("/local_time", "local_time must be HH:MM, 00:00 to 23:59 (the hour in each subscriber's own zone), not '"
                     + Text.abbreviate(text) + "'.");
         }
         return LocalTime.parse(text);
@@ -324,11 +331,11 @@ public final class NotificationParser {
         }
         String rule = "throttle_per_minute must be a whole number of pushes per minute from " + MIN_THROTTLE + " to " + MAX_THROTTLE;
         if (!(json.get("throttle_per_minute") instanceof JsonNumber number) || !number.isIntegral()) {
-            throw new BadRequestException(rule + ", not " + Text.abbreviate(String.valueOf(json.get("throttle_per_minute"))) + ".");
+            throw new InvalidField("/throttle_per_minute", rule + ", not " + Text.abbreviate(String.valueOf(json.get("throttle_per_minute"))) + ".");
         }
         var value = number.bigIntegerValue();
         if (value.compareTo(java.math.BigInteger.valueOf(MIN_THROTTLE)) < 0 || value.compareTo(java.math.BigInteger.valueOf(MAX_THROTTLE)) > 0) {
-            throw new BadRequestException(rule + ", not " + Text.abbreviate(value.toString()) + ".");
+            throw new InvalidField("/throttle_per_minute", rule + ", not " + Text.abbreviate(value.toString()) + ".");
         }
         return value.intValue();
     }
@@ -338,21 +345,21 @@ public final class NotificationParser {
             return null;
         }
         if (!(json.get("users") instanceof JsonArray array) || array.isEmpty()) {
-            throw new BadRequestException("users must be a non-empty array of user ids; omit it to target no user.");
+            throw new InvalidField("/users", "users must be a non-empty array of user ids; omit it to target no user.");
         }
         if (array.size() > MAX_TARGETS) {
-            throw new BadRequestException("users holds " + array.size() + " entries; at most " + MAX_TARGETS + " in one notification.");
+            throw new InvalidField("/users", "users holds " + array.size() + " entries; at most " + MAX_TARGETS + " in one notification.");
         }
         var users = new LinkedHashSet<String>();
-        for (JsonValue value : array) {
-            users.add(UserIds.check("users", value));
+        for (int i = 0; i < array.size(); i++) {
+            users.add(UserIds.check("users", "/users/" + i, array.get(i)));
         }
         return List.copyOf(users);
     }
 
     static List<String> nonEmpty(String field, List<String> list) {
         if (list.isEmpty()) {
-            throw new BadRequestException(field + " must not be empty; omit it to target no " + field + ".");
+            throw new InvalidField("/" + field, field + " must not be empty; omit it to target no " + field + ".");
         }
         return list;
     }

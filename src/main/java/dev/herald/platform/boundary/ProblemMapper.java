@@ -51,7 +51,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         String detail = web.getMessage() == null || web.getMessage().startsWith("HTTP " + status)
                 ? DEFAULT_DETAILS.getOrDefault(status, original.getStatusInfo().getReasonPhrase())
                 : web.getMessage();
-        Response.ResponseBuilder builder = problem(status, detail);
+        Response.ResponseBuilder builder = web instanceof InvalidField field
+                ? problem(status, detail, field.pointer()) : problem(status, detail);
         KEPT_HEADERS.forEach(name -> {
             Object value = original.getHeaderString(name);
             if (value != null) {
@@ -62,12 +63,20 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
 
     public static Response.ResponseBuilder problem(int status, String detail) {
+        return problem(status, detail, null);
+    }
+
+    /** With a pointer: the RFC 6901 JSON Pointer to the body member the detail is about (an extension member, RFC 9457 section 3.2). */
+    static Response.ResponseBuilder problem(int status, String detail, String pointer) {
         String title = title(status);
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("type", "about:blank")
                 .add("title", title)
                 .add("status", status)
                 .add("detail", detail);
+        if (pointer != null) {
+            body.add("pointer", pointer);
+        }
         return Response.status(status, title).type(PROBLEM_JSON).entity(body.build().toString());
     }
 

@@ -1,5 +1,6 @@
 package dev.herald.platform.control;
 
+import dev.herald.platform.boundary.InvalidField;
 import jakarta.ws.rs.BadRequestException;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -23,8 +24,20 @@ public final class Uuids {
     /** The id itself, or 400 saying it is not a "what" id. */
     public static String check(String id, String what) {
         if (!valid(id)) {
-            throw new BadRequestException("'" + Text.abbreviate(id) + "' is not " + what + " id (a lower-case UUID).");
+            throw new BadRequestException(notOne(id, what));
         }
         return id;
+    }
+
+    /** The same for an id in the request body, at pointer: the 400 points at that member. */
+    public static String check(String id, String what, String pointer) {
+        if (!valid(id)) {
+            throw new InvalidField(pointer, notOne(id, what));
+        }
+        return id;
+    }
+
+    static String notOne(String id, String what) {
+        return "'" + Text.abbreviate(id) + "' is not " + what + " id (a lower-case UUID).";
     }
 }

@@ -1,5 +1,6 @@
 package dev.herald.subscriptions.boundary;
 
+import dev.herald.platform.boundary.InvalidField;
 import dev.herald.platform.control.JsonBody;
 import dev.herald.platform.control.Uuids;
 import dev.herald.security.control.ApiTokens;
@@ -16,7 +17,6 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -93,14 +93,14 @@ public class SubscriptionsResource {
                 throw new NotAuthorizedException("Binding a subscription to a user needs the API token (Authorization: Bearer): "
                         + "only the site's backend knows who is who. Nothing was stored.", "Bearer realm=\"herald\"");
             }
-            user = UserIds.check("user", json.get("user"));
+            user = UserIds.check("user", "/user", json.get("user"));
         }
         var subscription = parser.parse(json);
         var channelIds = JsonBody.isNull(json, "channels") ? null : channels.checkSubscription(json.get("channels"));
         String replaces = null;
         if (!JsonBody.isNull(json, "replaces")) {
             if (!(json.get("replaces") instanceof JsonString text) || !Uuids.valid(text.getString())) {
-                throw new BadRequestException("replaces must be the id of the subscription this one replaces (a lower-case UUID).");
+                throw new InvalidField("/replaces", "replaces must be the id of the subscription this one replaces (a lower-case UUID).");
             }
             replaces = text.getString();
         }
@@ -119,7 +119,7 @@ public class SubscriptionsResource {
     public JsonObject setChannels(@PathParam("id") String id, InputStream body) {
         JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
         if (JsonBody.isNull(json, "channels")) {
-            throw new BadRequestException("channels is required: an array of channel ids ([] for none).");
+            throw new InvalidField("/channels", "channels is required: an array of channel ids ([] for none).");
         }
         var ids = channels.checkSubscription(json.get("channels"));
         if (!store.setChannels(Uuids.check(id, "a subscription"), ids)) {
@@ -134,9 +134,9 @@ public class SubscriptionsResource {
     public JsonObject bindUser(@PathParam("id") String id, InputStream body) {
         JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
         if (JsonBody.isNull(json, "user")) {
-            throw new BadRequestException("user is required: the site's id of the person (DELETE this path to unbind).");
+            throw new InvalidField("/user", "user is required: the site's id of the person (DELETE this path to unbind).");
         }
-        String user = UserIds.check("user", json.get("user"));
+        String user = UserIds.check("user", "/user", json.get("user"));
         if (!store.setUser(Uuids.check(id, "a subscription"), user)) {
             throw notFound(id);
         }
@@ -170,12 +170,12 @@ public class SubscriptionsResource {
     public JsonObject unsubscribe(InputStream body) {
         JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
         if (JsonBody.isNull(json, "client_uuid")) {
-            throw new BadRequestException("client_uuid is required: the id that subscribe returned.");
+            throw new InvalidField("/client_uuid", "client_uuid is required: the id that subscribe returned.");
         }
         if (!(json.get("client_uuid") instanceof jakarta.json.JsonString id)) {
-            throw new BadRequestException("client_uuid must be a string.");
+            throw new InvalidField("/client_uuid", "client_uuid must be a string.");
         }
-        store.delete(Uuids.check(id.getString(), "a subscription"), Removal.UNSUBSCRIBED);
+        store.delete(Uuids.check(id.getString(), "a subscription", "/client_uuid"), Removal.UNSUBSCRIBED);
         return Json.createObjectBuilder().add("message", "unsubscribed").build();
     }
 

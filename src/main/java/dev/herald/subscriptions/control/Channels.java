@@ -1,5 +1,6 @@
 package dev.herald.subscriptions.control;
 
+import dev.herald.platform.boundary.InvalidField;
 import dev.herald.platform.control.Text;
 import dev.herald.subscriptions.entity.Channel;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +10,6 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.ws.rs.BadRequestException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -73,27 +73,29 @@ public class Channels {
 
     /**
      * The channel ids of a request's field, checked: an array of at most 32 distinct declared ids (may be
-     * empty for "none"; a notify target refuses empty itself).
+     * empty for "none"; a notify target refuses empty itself). The field is a top-level body member: its pointer is /field.
      */
     public List<String> check(String field, JsonValue value, int most) {
         if (!(value instanceof JsonArray array)) {
-            throw new BadRequestException(field + " must be an array of channel ids, not " + value.getValueType().name().toLowerCase() + ".");
+            throw new InvalidField("/" + field, field + " must be an array of channel ids, not " + value.getValueType().name().toLowerCase() + ".");
         }
         if (array.size() > most) {
-            throw new BadRequestException(field + " holds " + array.size() + " entries; at most " + most + ".");
+            throw new InvalidField("/" + field, field + " holds " + array.size() + " entries; at most " + most + ".");
         }
         var ids = new LinkedHashSet<String>();
-        for (JsonValue item : array) {
+        for (int i = 0; i < array.size(); i++) {
+            JsonValue item = array.get(i);
+            String pointer = "/" + field + "/" + i;
             if (!(item instanceof JsonString text) || !ID.matcher(text.getString()).matches()) {
-                throw new BadRequestException(field + " must hold channel ids (1 to 32 of a-z 0-9 -); "
+                throw new InvalidField(pointer, field + " must hold channel ids (1 to 32 of a-z 0-9 -); "
                         + Text.abbreviate(String.valueOf(item)) + " is not one.");
             }
             if (!declared.containsKey(text.getString())) {
-                throw new BadRequestException(field + ": there is no channel '" + text.getString() + "'; declared: "
+                throw new InvalidField(pointer, field + ": there is no channel '" + text.getString() + "'; declared: "
                         + (declared.isEmpty() ? "none (herald.channels is unset)" : String.join(", ", declared.keySet())) + ".");
             }
             if (!ids.add(text.getString())) {
-                throw new BadRequestException(field + " names the channel '" + text.getString() + "' twice.");
+                throw new InvalidField(pointer, field + " names the channel '" + text.getString() + "' twice.");
             }
         }
         return new ArrayList<>(ids);

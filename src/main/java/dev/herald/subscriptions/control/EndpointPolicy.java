@@ -1,11 +1,11 @@
 package dev.herald.subscriptions.control;
 
+import dev.herald.platform.boundary.InvalidField;
 import dev.herald.security.control.Addresses;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.Initialized;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BadRequestException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -55,12 +55,12 @@ public class EndpointPolicy {
         }
     }
 
-    /** Subscribe-time check: the URL itself; answers 400 with what is wrong. */
+    /** Subscribe-time check: the URL itself; answers 400 with what is wrong, pointing at the body's endpoint. */
     public URI check(String endpoint) {
         try {
             return parse(endpoint);
         } catch (Refused e) {
-            throw new BadRequestException(e.getMessage());
+            throw new InvalidField("/endpoint", e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.herald.subscriptions.control;
 
 import dev.herald.encryption.control.P256;
+import dev.herald.platform.boundary.InvalidField;
 import dev.herald.platform.control.JsonBody;
 import dev.herald.subscriptions.entity.Subscription;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +10,6 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.ws.rs.BadRequestException;
 import java.time.Clock;
 
 /**
@@ -28,27 +28,27 @@ public class SubscriptionParser {
     Clock clock = Clock.systemUTC();
 
     public Subscription parse(JsonObject json) {
-        String endpoint = string(json, "endpoint");
+        String endpoint = string(json, "endpoint", "/endpoint");
         endpoints.check(endpoint);
         JsonValue keysValue = json.get("keys");
         if (keysValue == null || keysValue.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw new BadRequestException("keys is required: an object with p256dh and auth.");
+            throw new InvalidField("/keys", "keys is required: an object with p256dh and auth.");
         }
         JsonObject keys = keysValue.asJsonObject();
-        String p256dh = string(keys, "p256dh");
-        String auth = string(keys, "auth");
+        String p256dh = string(keys, "p256dh", "/keys/p256dh");
+        String auth = string(keys, "auth", "/keys/auth");
         checkP256dh(p256dh);
         checkAuth(auth);
         return new Subscription(endpoint, expirationTime(json), new Subscription.Keys(p256dh, auth), timezone(json));
     }
 
-    static String string(JsonObject json, String name) {
+    static String string(JsonObject json, String name, String pointer) {
         JsonValue value = json.get(name);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
-            throw new BadRequestException(name + " is required.");
+            throw new InvalidField(pointer, name + " is required.");
         }
         if (!(value instanceof JsonString text)) {
-            throw new BadRequestException(name + " must be a string, not " + value.getValueType().name().toLowerCase() + ".");
+            throw new InvalidField(pointer, name + " must be a string, not " + value.getValueType().name().toLowerCase() + ".");
         }
         return text.getString();
     }
@@ -57,7 +57,7 @@ public class SubscriptionParser {
         try {
             return P256.fromBase64Url(value);
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException("keys." + name + " is not base64url: " + e.getMessage() + ".");
+            throw new InvalidField("/keys/" + name, "keys." + name + " is not base64url: " + e.getMessage() + ".");
         }
     }
 
@@ -66,14 +66,14 @@ public class SubscriptionParser {
         try {
             P256.decodeUncompressed(bytes);
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException("keys.p256dh " + e.getMessage() + ".");
+            throw new InvalidField("/keys/p256dh", "keys.p256dh " + e.getMessage() + ".");
         }
     }
 
     static void checkAuth(String value) {
         byte[] bytes = base64Url("auth", value);
         if (bytes.length != 16) {
-            throw new BadRequestException("keys.auth must decode to exactly 16 bytes, got " + bytes.length + ".");
+            throw new InvalidField("/keys/auth", "keys.auth must decode to exactly 16 bytes, got " + bytes.length + ".");
         }
     }
 
@@ -88,20 +88,20 @@ public class SubscriptionParser {
         }
         JsonValue value = json.get("timezone");
         if (!(value instanceof JsonString text)) {
-            throw new BadRequestException("timezone must be null or a string such as \"Europe/Berlin\", not "
+            throw new InvalidField("/timezone", "timezone must be null or a string such as \"Europe/Berlin\", not "
                     + value.getValueType().name().toLowerCase() + ".");
         }
         String zone = text.getString();
         if (zone.isEmpty()) {
-            throw new BadRequestException("timezone is empty; send an IANA zone such as \"Europe/Berlin\", or omit it.");
+            throw new InvalidField("/timezone", "timezone is empty; send an IANA zone such as \"Europe/Berlin\", or omit it.");
         }
         if (zone.length() > MAX_TIMEZONE) {
-            throw new BadRequestException("timezone is longer than " + MAX_TIMEZONE + " characters (" + zone.length() + ").");
+            throw new InvalidField("/timezone", "timezone is longer than " + MAX_TIMEZONE + " characters (" + zone.length() + ").");
         }
         for (int i = 0; i < zone.length(); i++) {
             char c = zone.charAt(i);
             if (c < 0x21 || c > 0x7E) {
-                throw new BadRequestException(String.format("timezone has the character U+%04X at index %d; only printable "
+                throw new InvalidField("/timezone", String.format("timezone has the character U+%04X at index %d; only printable "
                         + "ASCII without spaces (0x21-0x7E) is allowed, as in IANA names such as \"Europe/Berlin\".", (int) c, i));
             }
         }
@@ -113,16 +113,16 @@ public class SubscriptionParser {
             return null;
         }
         if (!(json.get("expirationTime") instanceof JsonNumber number)) {
-            throw new BadRequestException("expirationTime must be null or a number of epoch milliseconds.");
+            throw new InvalidField("/expirationTime", "expirationTime must be null or a number of epoch milliseconds.");
         }
         long millis;
         try {
             millis = number.longValueExact();
         } catch (ArithmeticException e) {
-            throw new BadRequestException("expirationTime must be a whole number of epoch milliseconds.");
+            throw new InvalidField("/expirationTime", "expirationTime must be a whole number of epoch milliseconds.");
         }
         if (millis <= clock.millis()) {
-            throw new BadRequestException("expirationTime " + millis + " is in the past; the subscription has already expired.");
+            throw new InvalidField("/expirationTime", "expirationTime " + millis + " is in the past; the subscription has already expired.");
         }
         return millis;
     }

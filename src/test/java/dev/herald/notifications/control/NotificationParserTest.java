@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.fanout.entity.Audience;
 import dev.herald.notifications.entity.Notification;
+import dev.herald.platform.boundary.InvalidField;
 import dev.herald.platform.boundary.PayloadTooLargeException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -29,6 +30,12 @@ class NotificationParserTest {
 
     static void rejects(String text, String detail) {
         assertThatThrownBy(() -> parse(text)).isInstanceOf(BadRequestException.class).hasMessageContaining(detail);
+    }
+
+    /** A field error: the detail, and the RFC 6901 pointer to the member it is about (the console shows it there). */
+    static void rejects(String text, String pointer, String detail) {
+        assertThatThrownBy(() -> parse(text)).isInstanceOfSatisfying(InvalidField.class,
+                field -> assertThat(field.pointer()).as(detail).isEqualTo(pointer)).hasMessageContaining(detail);
     }
 
     @Test
@@ -75,26 +82,26 @@ class NotificationParserTest {
 
     @Test
     void unknownFieldsAreRefused() {
-        rejects("{'title':'T','titel':'x','extra':1}", "Unknown field(s) extra, titel");
+        rejects("{'title':'T','titel':'x','extra':1}", "/extra", "Unknown field(s) extra, titel");
     }
 
     @Test
     void titleIsRequiredAndMustBeAString() {
-        rejects("{'body':'B'}", "title is required");
-        rejects("{'title':'  '}", "title is required");
-        rejects("{'title':5}", "title must be a string, not number");
-        rejects("{'title':'T','body':true}", "body must be a string, not true");
+        rejects("{'body':'B'}", "/title", "title is required");
+        rejects("{'title':'  '}", "/title", "title is required");
+        rejects("{'title':5}", "/title", "title must be a string, not number");
+        rejects("{'title':'T','body':true}", "/body", "body must be a string, not true");
     }
 
     @Test
     void ttlMustBeWholeSecondsWithinFourWeeks() {
         assertThat(parse("{'title':'T','ttl':0}").ttl()).isZero();
         assertThat(parse("{'title':'T','ttl':2419200}").ttl()).isEqualTo(2_419_200);
-        rejects("{'title':'T','ttl':2419201}", "ttl must be between 0 and 2419200");
-        rejects("{'title':'T','ttl':-1}", "ttl must be between 0 and 2419200");
-        rejects("{'title':'T','ttl':1.5}", "ttl must be a whole number");
-        rejects("{'title':'T','ttl':'60'}", "ttl must be a whole number");
-        rejects("{'title':'T','ttl':99999999999999999999999}", "ttl must be between");
+        rejects("{'title':'T','ttl':2419201}", "/ttl", "ttl must be between 0 and 2419200");
+        rejects("{'title':'T','ttl':-1}", "/ttl", "ttl must be between 0 and 2419200");
+        rejects("{'title':'T','ttl':1.5}", "/ttl", "ttl must be a whole number");
+        rejects("{'title':'T','ttl':'60'}", "/ttl", "ttl must be a whole number");
+        rejects("{'title':'T','ttl':99999999999999999999999}", "/ttl", "ttl must be between");
     }
 
     @Test
@@ -102,47 +109,47 @@ class NotificationParserTest {
         for (String urgency : new String[] {"very-low", "low", "normal", "high"}) {
             assertThat(parse("{'title':'T','urgency':'" + urgency + "'}").urgency()).isEqualTo(urgency);
         }
-        rejects("{'title':'T','urgency':'urgent'}", "urgency must be one of");
-        rejects("{'title':'T','urgency':'HIGH'}", "urgency must be one of");
+        rejects("{'title':'T','urgency':'urgent'}", "/urgency", "urgency must be one of");
+        rejects("{'title':'T','urgency':'HIGH'}", "/urgency", "urgency must be one of");
     }
 
     @Test
     void topicIsAtMost32Base64UrlCharacters() {
         assertThat(parse("{'title':'T','topic':'Abc-_09'}").topic()).isEqualTo("Abc-_09");
         assertThat(parse("{'title':'T','topic':'" + "a".repeat(32) + "'}").topic()).hasSize(32);
-        rejects("{'title':'T','topic':'" + "a".repeat(33) + "'}", "topic must be 1 to 32");
-        rejects("{'title':'T','topic':'a b'}", "topic must be 1 to 32");
-        rejects("{'title':'T','topic':'a+b/'}", "topic must be 1 to 32");
-        rejects("{'title':'T','topic':''}", "topic must be 1 to 32");
+        rejects("{'title':'T','topic':'" + "a".repeat(33) + "'}", "/topic", "topic must be 1 to 32");
+        rejects("{'title':'T','topic':'a b'}", "/topic", "topic must be 1 to 32");
+        rejects("{'title':'T','topic':'a+b/'}", "/topic", "topic must be 1 to 32");
+        rejects("{'title':'T','topic':''}", "/topic", "topic must be 1 to 32");
     }
 
     @Test
     void linksMustBeHttpsOrSameOriginPaths() {
-        rejects("{'title':'T','url':'javascript:alert(1)'}", "url must be an https URL");
-        rejects("{'title':'T','icon':'data:image/png;base64,AAAA'}", "icon must be an https URL");
-        rejects("{'title':'T','badge':'http://example.com/b.png'}", "badge must be an https URL");
-        rejects("{'title':'T','image':'//evil.example/x.png'}", "image must be an https URL or a path");
-        rejects("{'title':'T','url':'page.html'}", "url must be an https URL or a path");
-        rejects("{'title':'T','url':'/\\\\evil.example'}", "backslash");
-        rejects("{'title':'T','url':'https:///nohost'}", "url must be an https URL with a host");
+        rejects("{'title':'T','url':'javascript:alert(1)'}", "/url", "url must be an https URL");
+        rejects("{'title':'T','icon':'data:image/png;base64,AAAA'}", "/icon", "icon must be an https URL");
+        rejects("{'title':'T','badge':'http://example.com/b.png'}", "/badge", "badge must be an https URL");
+        rejects("{'title':'T','image':'//evil.example/x.png'}", "/image", "image must be an https URL or a path");
+        rejects("{'title':'T','url':'page.html'}", "/url", "url must be an https URL or a path");
+        rejects("{'title':'T','url':'/\\\\evil.example'}", "/url", "backslash");
+        rejects("{'title':'T','url':'https:///nohost'}", "/url", "url must be an https URL with a host");
         assertThat(parse("{'title':'T','url':'HTTPS://example.com/a?b=c#d'}").display().url()).isEqualTo("HTTPS://example.com/a?b=c#d");
     }
 
     @Test
     void tagLengthIsBounded() {
-        rejects("{'title':'T','tag':''}", "tag must be 1 to 256");
-        rejects("{'title':'T','tag':'" + "t".repeat(257) + "'}", "tag must be 1 to 256");
+        rejects("{'title':'T','tag':''}", "/tag", "tag must be 1 to 256");
+        rejects("{'title':'T','tag':'" + "t".repeat(257) + "'}", "/tag", "tag must be 1 to 256");
     }
 
     @Test
     void subscriptionsMustBeANonEmptyListOfIds() {
         var n = parse("{'title':'T','subscriptions':['" + ID + "','" + ID + "']}");
         assertThat(n.subscriptions()).containsExactly(ID);
-        rejects("{'title':'T','subscriptions':[]}", "non-empty array");
-        rejects("{'title':'T','subscriptions':'" + ID + "'}", "non-empty array");
-        rejects("{'title':'T','subscriptions':['not-an-id']}", "\"not-an-id\" is not one");
-        rejects("{'title':'T','subscriptions':[1]}", "1 is not one");
-        rejects("{'title':'T','subscriptions':['" + ID.toUpperCase() + "']}", "is not one");
+        rejects("{'title':'T','subscriptions':[]}", "/subscriptions", "non-empty array");
+        rejects("{'title':'T','subscriptions':'" + ID + "'}", "/subscriptions", "non-empty array");
+        rejects("{'title':'T','subscriptions':['not-an-id']}", "/subscriptions/0", "\"not-an-id\" is not one");
+        rejects("{'title':'T','subscriptions':[1]}", "/subscriptions/0", "1 is not one");
+        rejects("{'title':'T','subscriptions':['" + ID.toUpperCase() + "']}", "/subscriptions/0", "is not one");
     }
 
     @Test
@@ -170,27 +177,27 @@ class NotificationParserTest {
 
     @Test
     void sendAtMustBeAnRfc3339TimestampWithAnOffset() {
-        rejects("{'title':'T','send_at':'2026-12-24T09:00:00'}", "send_at '2026-12-24T09:00:00' has no offset");
-        rejects("{'title':'T','send_at':'tomorrow'}", "send_at 'tomorrow' is not an RFC 3339 timestamp");
-        rejects("{'title':'T','send_at':'2026-02-30T09:00:00Z'}", "is not an RFC 3339 timestamp");
-        rejects("{'title':'T','send_at':1767000000}", "send_at must be a string");
+        rejects("{'title':'T','send_at':'2026-12-24T09:00:00'}", "/send_at", "send_at '2026-12-24T09:00:00' has no offset");
+        rejects("{'title':'T','send_at':'tomorrow'}", "/send_at", "send_at 'tomorrow' is not an RFC 3339 timestamp");
+        rejects("{'title':'T','send_at':'2026-02-30T09:00:00Z'}", "/send_at", "is not an RFC 3339 timestamp");
+        rejects("{'title':'T','send_at':1767000000}", "/send_at", "send_at must be a string");
     }
 
     @Test
     void localTimeIsHoursAndMinutesAndCannotBeCombinedWithSendAt() {
         for (String bad : new String[] {"9:00", "24:00", "23:60", "09:00:00", "0900", ""}) {
-            rejects("{'title':'T','local_time':'" + bad + "'}", "local_time must be HH:MM");
+            rejects("{'title':'T','local_time':'" + bad + "'}", "/local_time", "local_time must be HH:MM");
         }
-        rejects("{'title':'T','local_time':'09:00','send_at':'2026-12-24T09:00:00Z'}", "send_at and local_time cannot be combined");
+        rejects("{'title':'T','local_time':'09:00','send_at':'2026-12-24T09:00:00Z'}", "/local_time", "send_at and local_time cannot be combined");
     }
 
     @Test
     void throttleIsAWholeNumberFrom60ToAMillion() {
-        rejects("{'title':'T','throttle_per_minute':59}", "throttle_per_minute must be a whole number of pushes per minute from 60 to 1000000, not 59");
-        rejects("{'title':'T','throttle_per_minute':1000001}", "not 1000001");
-        rejects("{'title':'T','throttle_per_minute':100.5}", "not 100.5");
-        rejects("{'title':'T','throttle_per_minute':'600'}", "throttle_per_minute must be");
-        rejects("{'title':'T','throttle_per_minute':1e30}", "throttle_per_minute must be");
+        rejects("{'title':'T','throttle_per_minute':59}", "/throttle_per_minute", "throttle_per_minute must be a whole number of pushes per minute from 60 to 1000000, not 59");
+        rejects("{'title':'T','throttle_per_minute':1000001}", "/throttle_per_minute", "not 1000001");
+        rejects("{'title':'T','throttle_per_minute':100.5}", "/throttle_per_minute", "not 100.5");
+        rejects("{'title':'T','throttle_per_minute':'600'}", "/throttle_per_minute", "throttle_per_minute must be");
+        rejects("{'title':'T','throttle_per_minute':1e30}", "/throttle_per_minute", "throttle_per_minute must be");
         assertThat(parse("{'title':'T','throttle_per_minute':60}").plan().throttlePerMinute()).isEqualTo(60);
         assertThat(parse("{'title':'T','throttle_per_minute':1000000}").plan().throttlePerMinute()).isEqualTo(1_000_000);
     }
@@ -215,30 +222,30 @@ class NotificationParserTest {
 
     @Test
     void badRichFieldsAreRefusedNamingTheField() {
-        rejects("{'title':'T','actions':[{'action':'a','title':'A'},{'action':'b','title':'B'},{'action':'c','title':'C'}]}",
+        rejects("{'title':'T','actions':[{'action':'a','title':'A'},{'action':'b','title':'B'},{'action':'c','title':'C'}]}", "/actions",
                 "actions holds 3 entries; at most 2");
-        rejects("{'title':'T','actions':[{'action':'a'}]}", "actions[0].title is required");
-        rejects("{'title':'T','actions':[{'action':'a','title':' '}]}", "actions[0].title is required");
-        rejects("{'title':'T','actions':[{'action':'a','title':'A','url':'javascript:alert(1)'}]}", "actions[0].url must be an https URL");
-        rejects("{'title':'T','actions':[{'action':'Big','title':'A'}]}", "actions[0].action is required: 1 to 32 of a-z");
-        rejects("{'title':'T','actions':[{'title':'A'}]}", "actions[0].action is required");
-        rejects("{'title':'T','actions':[{'action':'a','title':'A'},{'action':'a','title':'B'}]}", "actions[1].action 'a' is used twice");
-        rejects("{'title':'T','actions':[{'action':'a','title':'A','icon':'/i'}]}", "actions[0] has unknown field(s) icon");
-        rejects("{'title':'T','actions':{'action':'a'}}", "actions must be an array");
-        rejects("{'title':'T','actions':['a']}", "actions[0] must be an object");
-        rejects("{'title':'T','renotify':true}", "renotify needs a tag");
-        rejects("{'title':'T','silent':'yes'}", "silent must be true or false");
-        rejects("{'title':'T','require_interaction':1}", "require_interaction must be true or false");
-        rejects("{'title':'T','data':[1]}", "data must be a JSON object");
-        rejects("{'title':'T','data':'x'}", "data must be a JSON object");
-        rejects("{'title':'T','data':{'x':'" + "y".repeat(1020) + "'}}", "data is 1028 bytes of JSON; at most 1024");
-        rejects("{'title':'T','badge_count':-1}", "badge_count must be a whole number from 0 to 99999");
-        rejects("{'title':'T','badge_count':1.5}", "badge_count must be a whole number");
-        rejects("{'title':'T','badge_count':100000}", "badge_count must be a whole number");
-        rejects("{'title':'T','badge_count':'3'}", "badge_count must be a whole number");
-        rejects("{'title':'T','lang':'not a tag'}", "lang must be a BCP 47 language tag");
-        rejects("{'title':'T','lang':''}", "lang must be a BCP 47 language tag");
-        rejects("{'title':'T','dir':'up'}", "dir must be auto, ltr or rtl");
+        rejects("{'title':'T','actions':[{'action':'a'}]}", "/actions/0/title", "actions[0].title is required");
+        rejects("{'title':'T','actions':[{'action':'a','title':' '}]}", "/actions/0/title", "actions[0].title is required");
+        rejects("{'title':'T','actions':[{'action':'a','title':'A','url':'javascript:alert(1)'}]}", "/actions/0/url", "actions[0].url must be an https URL");
+        rejects("{'title':'T','actions':[{'action':'Big','title':'A'}]}", "/actions/0/action", "actions[0].action is required: 1 to 32 of a-z");
+        rejects("{'title':'T','actions':[{'title':'A'}]}", "/actions/0/action", "actions[0].action is required");
+        rejects("{'title':'T','actions':[{'action':'a','title':'A'},{'action':'a','title':'B'}]}", "/actions/1/action", "actions[1].action 'a' is used twice");
+        rejects("{'title':'T','actions':[{'action':'a','title':'A','icon':'/i'}]}", "/actions/0/icon", "actions[0] has unknown field(s) icon");
+        rejects("{'title':'T','actions':{'action':'a'}}", "/actions", "actions must be an array");
+        rejects("{'title':'T','actions':['a']}", "/actions/0", "actions[0] must be an object");
+        rejects("{'title':'T','renotify':true}", "/renotify", "renotify needs a tag");
+        rejects("{'title':'T','silent':'yes'}", "/silent", "silent must be true or false");
+        rejects("{'title':'T','require_interaction':1}", "/require_interaction", "require_interaction must be true or false");
+        rejects("{'title':'T','data':[1]}", "/data", "data must be a JSON object");
+        rejects("{'title':'T','data':'x'}", "/data", "data must be a JSON object");
+        rejects("{'title':'T','data':{'x':'" + "y".repeat(1020) + "'}}", "/data", "data is 1028 bytes of JSON; at most 1024");
+        rejects("{'title':'T','badge_count':-1}", "/badge_count", "badge_count must be a whole number from 0 to 99999");
+        rejects("{'title':'T','badge_count':1.5}", "/badge_count", "badge_count must be a whole number");
+        rejects("{'title':'T','badge_count':100000}", "/badge_count", "badge_count must be a whole number");
+        rejects("{'title':'T','badge_count':'3'}", "/badge_count", "badge_count must be a whole number");
+        rejects("{'title':'T','lang':'not a tag'}", "/lang", "lang must be a BCP 47 language tag");
+        rejects("{'title':'T','lang':''}", "/lang", "lang must be a BCP 47 language tag");
+        rejects("{'title':'T','dir':'up'}", "/dir", "dir must be auto, ltr or rtl");
         rejects("{'title':'" + dev.herald.engagement.control.EventTokens.MARKER + "'}", "must not contain the text '{{herald:'");
     }
 
@@ -248,5 +255,21 @@ class NotificationParserTest {
 
     static jakarta.json.JsonObject message(Notification n) {
         return jakarta.json.Json.createReader(new java.io.StringReader(new String(bytes(n), StandardCharsets.UTF_8))).readObject();
+    }
+
+    @Test
+    void channelAndUserErrorsPointAtTheListOrAtTheEntry() {
+        var channels = dev.herald.subscriptions.control.Channels.of("news=News");
+        var cases = java.util.Map.of(
+                "{'title':'T','channels':'news'}", "/channels",
+                "{'title':'T','channels':[]}", "/channels",
+                "{'title':'T','channels':['news','weather']}", "/channels/1",
+                "{'title':'T','channels':['news','news']}", "/channels/1",
+                "{'title':'T','users':'u-1'}", "/users",
+                "{'title':'T','users':['u-1','u 2']}", "/users/1",
+                "{'title':'T','users':['u-1',7]}", "/users/1");
+        cases.forEach((text, pointer) -> assertThatThrownBy(() -> NotificationParser.parse(json(text), channels,
+                dev.herald.notifications.entity.PayloadFormat.DEFAULT))
+                .as(text).isInstanceOfSatisfying(InvalidField.class, field -> assertThat(field.pointer()).as(text).isEqualTo(pointer)));
     }
 }

@@ -66,8 +66,19 @@ class BadInputIT {
         }
     }
 
+    /** pointer: the RFC 6901 pointer that a field error names (the console shows the detail there); null for no field. */
     record Case(String name, String method, String path, String contentType, byte[] body, Map<String, String> headers,
-                int status, String detail) {
+                int status, String detail, String pointer) {
+
+        Case(String name, String method, String path, String contentType, byte[] body, Map<String, String> headers,
+             int status, String detail) {
+            this(name, method, path, contentType, body, headers, status, detail, null);
+        }
+
+        /** The same case, a field error about the body member at pointer. */
+        Case at(String pointer) {
+            return new Case(name, method, path, contentType, body, headers, status, detail, pointer);
+        }
 
         @Override
         public String toString() {
@@ -82,24 +93,24 @@ class BadInputIT {
     static Case endpoint(String endpoint, String detail) {
         var valid = TestSubscriber.create();
         return subscribe("endpoint " + endpoint.replaceAll("[\\r\\n]", "\\\\n"),
-                TestSubscriber.json(endpoint, valid.p256dh(), valid.authSecret(), "null"), 400, detail);
+                TestSubscriber.json(endpoint, valid.p256dh(), valid.authSecret(), "null"), 400, detail).at("/endpoint");
     }
 
     static Case keys(String name, String p256dh, String auth, String detail) {
         var valid = TestSubscriber.create();
         return subscribe(name, TestSubscriber.json(valid.endpoint(), p256dh == null ? valid.p256dh() : p256dh,
-                auth == null ? valid.authSecret() : auth, "null"), 400, detail);
+                auth == null ? valid.authSecret() : auth, "null"), 400, detail).at(p256dh == null ? "/keys/auth" : "/keys/p256dh");
     }
 
     static Case expiration(String name, String expirationTime, String detail) {
         var valid = TestSubscriber.create();
-        return subscribe(name, TestSubscriber.json(valid.endpoint(), valid.p256dh(), valid.authSecret(), expirationTime), 400, detail);
+        return subscribe(name, TestSubscriber.json(valid.endpoint(), valid.p256dh(), valid.authSecret(), expirationTime), 400, detail).at("/expirationTime");
     }
 
     static Case timezone(String name, String timezone, String detail) {
         var valid = TestSubscriber.create();
         String json = TestSubscriber.json(valid.endpoint(), valid.p256dh(), valid.authSecret(), "null");
-        return subscribe(name, json.substring(0, json.length() - 1) + ",\"timezone\":" + timezone + "}", 400, detail);
+        return subscribe(name, json.substring(0, json.length() - 1) + ",\"timezone\":" + timezone + "}", 400, detail).at("/timezone");
     }
 
     /** A valid subscription JSON with one more member. */
@@ -144,9 +155,9 @@ class BadInputIT {
                 subscribe("deeply nested JSON", nested, 400, "nested deeper than 16"),
                 subscribe("empty body", "", 400, "body is empty"),
                 new Case("1 MiB body", "POST", "api/subscribe", "application/json", new byte[1 << 20], Map.of(), 413, "larger than 8192 bytes"),
-                subscribe("missing endpoint", "{\"keys\":{\"p256dh\":\"" + valid.p256dh() + "\",\"auth\":\"" + valid.authSecret() + "\"}}", 400, "endpoint is required"),
-                subscribe("numeric endpoint", "{\"endpoint\":42,\"keys\":{\"p256dh\":\"" + valid.p256dh() + "\",\"auth\":\"" + valid.authSecret() + "\"}}", 400, "endpoint must be a string, not number"),
-                subscribe("missing keys", "{\"endpoint\":\"" + valid.endpoint() + "\"}", 400, "keys is required"),
+                subscribe("missing endpoint", "{\"keys\":{\"p256dh\":\"" + valid.p256dh() + "\",\"auth\":\"" + valid.authSecret() + "\"}}", 400, "endpoint is required").at("/endpoint"),
+                subscribe("numeric endpoint", "{\"endpoint\":42,\"keys\":{\"p256dh\":\"" + valid.p256dh() + "\",\"auth\":\"" + valid.authSecret() + "\"}}", 400, "endpoint must be a string, not number").at("/endpoint"),
+                subscribe("missing keys", "{\"endpoint\":\"" + valid.endpoint() + "\"}", 400, "keys is required").at("/keys"),
                 endpoint("http://fcm.googleapis.com/fcm/send/abc", "must use https, not http"),
                 endpoint("javascript:alert(1)", "absolute URL with a host"),
                 endpoint("https://169.254.169.254/latest/meta-data/", "is an IP address"),
@@ -188,9 +199,9 @@ class BadInputIT {
                 timezone("timezone with a NUL", "\"Europe/Berlin\\u0000\"", "timezone has the character U+0000"),
                 timezone("timezone with a space", "\"America/New York\"", "only printable ASCII without spaces"),
                 timezone("non-ASCII timezone", "\"Europe/Z\u00fcrich\"", "timezone has the character U+00FC"),
-                unsubscribe("malformed client_uuid", "{\"client_uuid\":\"../../etc/passwd<script>\"}", "is not a subscription id"),
-                unsubscribe("numeric client_uuid", "{\"client_uuid\":7}", "client_uuid must be a string"),
-                unsubscribe("missing client_uuid", "{}", "client_uuid is required"),
+                unsubscribe("malformed client_uuid", "{\"client_uuid\":\"../../etc/passwd<script>\"}", "is not a subscription id").at("/client_uuid"),
+                unsubscribe("numeric client_uuid", "{\"client_uuid\":7}", "client_uuid must be a string").at("/client_uuid"),
+                unsubscribe("missing client_uuid", "{}", "client_uuid is required").at("/client_uuid"),
                 request("upper-case id", "GET", "api/subscriptions/" + UUID.randomUUID().toString().toUpperCase(), Map.of(), 400, "a lower-case UUID"),
                 request("notify without token", "POST", "api/notify", Map.of(), 401, "needs the API token"),
                 request("notify with wrong token", "POST", "api/notify", Map.of("Authorization", "Bearer not-the-token-0123456789"), 401, "token is not valid"),
@@ -202,31 +213,31 @@ class BadInputIT {
                 request("unknown admin path without token", "GET", "api/admin/tokens", Map.of(), 401, "needs the API token"),
                 request("notify preflight", "OPTIONS", "api/notify", Map.of("Origin", ALLOWED_ORIGIN, "Access-Control-Request-Method", "POST"), 401, "needs the API token"),
                 notify("notify over the payload limit", "{\"title\":\"big\",\"body\":\"" + "y".repeat(4000) + "\"}", 413, "at most"),
-                notify("notify with a javascript: url", "{\"title\":\"x\",\"url\":\"javascript:alert(document.cookie)\"}", 400, "javascript: is not allowed"),
-                notify("notify with a data: icon", "{\"title\":\"x\",\"icon\":\"data:image/svg+xml,<svg onload=alert(1)>\"}", 400, "icon"),
+                notify("notify with a javascript: url", "{\"title\":\"x\",\"url\":\"javascript:alert(document.cookie)\"}", 400, "javascript: is not allowed").at("/url"),
+                notify("notify with a data: icon", "{\"title\":\"x\",\"icon\":\"data:image/svg+xml,<svg onload=alert(1)>\"}", 400, "icon").at("/icon"),
                 notify("notify with malformed JSON", "{\"title\":", 400, "not valid JSON"),
-                notify("notify channels not an array", "{\"title\":\"x\",\"channels\":\"news\"}", 400, "channels must be an array of channel ids"),
-                notify("notify users not an array", "{\"title\":\"x\",\"users\":\"u-1\"}", 400, "users must be a non-empty array of user ids"),
-                notify("notify subscriptions not an array", "{\"title\":\"x\",\"subscriptions\":\"x\"}", 400, "subscriptions must be a non-empty array"),
-                notify("notify an undeclared channel", "{\"title\":\"x\",\"channels\":[\"weather\"]}", 400, "there is no channel 'weather'"),
-                notify("notify an empty channel list", "{\"title\":\"x\",\"channels\":[]}", 400, "channels must not be empty"),
-                notify("notify an empty user list", "{\"title\":\"x\",\"users\":[]}", 400, "users must be a non-empty array"),
-                notify("notify a user id with a space", "{\"title\":\"x\",\"users\":[\"u 1\"]}", 400, "users must be a user id"),
-                notify("notify a user id of 129 characters", "{\"title\":\"x\",\"users\":[\"" + "u".repeat(129) + "\"]}", 400, "1 to 128"),
-                notify("notify the user id ..", "{\"title\":\"x\",\"users\":[\"..\"]}", 400, "starting with a letter or digit"),
-                notify("notify 10,001 users", "{\"title\":\"x\",\"users\":[" + String.join(",", java.util.Collections.nCopies(10_001, "\"u\"")) + "]}", 400, "at most 10000"),
-                notify("dry_run not a boolean", "{\"title\":\"x\",\"dry_run\":\"yes\"}", 400, "dry_run must be true or false"),
-                subscribe("subscribe with channels not an array", withMember("\"channels\":\"news\""), 400, "channels must be an array"),
-                subscribe("subscribe with a channel twice", withMember("\"channels\":[\"news\",\"news\"]"), 400, "names the channel 'news' twice"),
-                subscribe("subscribe with a channel not a string", withMember("\"channels\":[7]"), 400, "must hold channel ids"),
-                subscribe("subscribe with 33 channels", withMember("\"channels\":[" + String.join(",", java.util.Collections.nCopies(33, "\"news\"")) + "]"), 400, "at most 32"),
-                subscribe("subscribe with an undeclared channel", withMember("\"channels\":[\"weather\"]"), 400, "there is no channel 'weather'"),
-                subscribe("subscribe with replaces not an id", withMember("\"replaces\":\"yesterday\""), 400, "replaces must be the id"),
+                notify("notify channels not an array", "{\"title\":\"x\",\"channels\":\"news\"}", 400, "channels must be an array of channel ids").at("/channels"),
+                notify("notify users not an array", "{\"title\":\"x\",\"users\":\"u-1\"}", 400, "users must be a non-empty array of user ids").at("/users"),
+                notify("notify subscriptions not an array", "{\"title\":\"x\",\"subscriptions\":\"x\"}", 400, "subscriptions must be a non-empty array").at("/subscriptions"),
+                notify("notify an undeclared channel", "{\"title\":\"x\",\"channels\":[\"weather\"]}", 400, "there is no channel 'weather'").at("/channels/0"),
+                notify("notify an empty channel list", "{\"title\":\"x\",\"channels\":[]}", 400, "channels must not be empty").at("/channels"),
+                notify("notify an empty user list", "{\"title\":\"x\",\"users\":[]}", 400, "users must be a non-empty array").at("/users"),
+                notify("notify a user id with a space", "{\"title\":\"x\",\"users\":[\"u 1\"]}", 400, "users must be a user id").at("/users/0"),
+                notify("notify a user id of 129 characters", "{\"title\":\"x\",\"users\":[\"" + "u".repeat(129) + "\"]}", 400, "1 to 128").at("/users/0"),
+                notify("notify the user id ..", "{\"title\":\"x\",\"users\":[\"..\"]}", 400, "starting with a letter or digit").at("/users/0"),
+                notify("notify 10,001 users", "{\"title\":\"x\",\"users\":[" + String.join(",", java.util.Collections.nCopies(10_001, "\"u\"")) + "]}", 400, "at most 10000").at("/users"),
+                notify("dry_run not a boolean", "{\"title\":\"x\",\"dry_run\":\"yes\"}", 400, "dry_run must be true or false").at("/dry_run"),
+                subscribe("subscribe with channels not an array", withMember("\"channels\":\"news\""), 400, "channels must be an array").at("/channels"),
+                subscribe("subscribe with a channel twice", withMember("\"channels\":[\"news\",\"news\"]"), 400, "names the channel 'news' twice").at("/channels/1"),
+                subscribe("subscribe with a channel not a string", withMember("\"channels\":[7]"), 400, "must hold channel ids").at("/channels/0"),
+                subscribe("subscribe with 33 channels", withMember("\"channels\":[" + String.join(",", java.util.Collections.nCopies(33, "\"news\"")) + "]"), 400, "at most 32").at("/channels"),
+                subscribe("subscribe with an undeclared channel", withMember("\"channels\":[\"weather\"]"), 400, "there is no channel 'weather'").at("/channels/0"),
+                subscribe("subscribe with replaces not an id", withMember("\"replaces\":\"yesterday\""), 400, "replaces must be the id").at("/replaces"),
                 subscribe("subscribe with a user but no token", withMember("\"user\":\"u-1\""), 401, "needs the API token"),
                 new Case("subscribe with a user id of 129 characters", "POST", "api/subscribe", "application/json",
-                        bytes(withMember("\"user\":\"" + "u".repeat(129) + "\"")), Map.of("Authorization", "Bearer %s"), 400, "1 to 128"),
+                        bytes(withMember("\"user\":\"" + "u".repeat(129) + "\"")), Map.of("Authorization", "Bearer %s"), 400, "1 to 128").at("/user"),
                 new Case("subscribe with the user id .", "POST", "api/subscribe", "application/json",
-                        bytes(withMember("\"user\":\".\"")), Map.of("Authorization", "Bearer %s"), 400, "starting with a letter or digit"),
+                        bytes(withMember("\"user\":\".\"")), Map.of("Authorization", "Bearer %s"), 400, "starting with a letter or digit").at("/user"),
                 new Case("channels of an unknown id", "PUT", "api/subscriptions/" + UUID.randomUUID() + "/channels", "application/json",
                         bytes("{\"channels\":[]}"), Map.of(), 404, "No subscription"),
                 new Case("channels not JSON", "PUT", "api/subscriptions/" + UUID.randomUUID() + "/channels", "application/json",
@@ -234,20 +245,20 @@ class BadInputIT {
                 new Case("user of an unknown id", "PUT", "api/subscriptions/" + UUID.randomUUID() + "/user", "application/json",
                         bytes("{\"user\":\"u-1\"}"), Map.of("Authorization", "Bearer %s"), 404, "No subscription"),
                 new Case("user with other characters", "PUT", "api/subscriptions/" + UUID.randomUUID() + "/user", "application/json",
-                        bytes("{\"user\":\"u/1\"}"), Map.of("Authorization", "Bearer %s"), 400, "user must be a user id"),
+                        bytes("{\"user\":\"u/1\"}"), Map.of("Authorization", "Bearer %s"), 400, "user must be a user id").at("/user"),
                 request("erase a malformed user id", "DELETE", "api/users/u%201", Map.of("Authorization", "Bearer %s"), 400, "user must be a user id"),
-                notify("send_at without an offset", "{\"title\":\"x\",\"send_at\":\"2030-01-01T09:00:00\"}", 400, "send_at '2030-01-01T09:00:00' has no offset"),
-                notify("send_at unparsable", "{\"title\":\"x\",\"send_at\":\"next tuesday\"}", 400, "send_at 'next tuesday' is not an RFC 3339 timestamp"),
-                notify("send_at in the past", "{\"title\":\"x\",\"send_at\":\"2020-01-01T09:00:00Z\"}", 400, "send_at 2020-01-01T09:00:00Z is in the past"),
+                notify("send_at without an offset", "{\"title\":\"x\",\"send_at\":\"2030-01-01T09:00:00\"}", 400, "send_at '2030-01-01T09:00:00' has no offset").at("/send_at"),
+                notify("send_at unparsable", "{\"title\":\"x\",\"send_at\":\"next tuesday\"}", 400, "send_at 'next tuesday' is not an RFC 3339 timestamp").at("/send_at"),
+                notify("send_at in the past", "{\"title\":\"x\",\"send_at\":\"2020-01-01T09:00:00Z\"}", 400, "send_at 2020-01-01T09:00:00Z is in the past").at("/send_at"),
                 notify("send_at beyond the limit", "{\"title\":\"x\",\"send_at\":\"" + java.time.Instant.now().plus(java.time.Duration.ofDays(31))
-                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}", 400, "herald.notify.max-schedule-ahead"),
-                notify("local_time not HH:MM", "{\"title\":\"x\",\"local_time\":\"9am\"}", 400, "local_time must be HH:MM"),
-                notify("local_time 24:00", "{\"title\":\"x\",\"local_time\":\"24:00\"}", 400, "local_time must be HH:MM, 00:00 to 23:59"),
-                notify("local_time with send_at", "{\"title\":\"x\",\"local_time\":\"09:00\",\"send_at\":\"2030-01-01T09:00:00Z\"}", 400, "send_at and local_time cannot be combined"),
-                notify("throttle below 60", "{\"title\":\"x\",\"throttle_per_minute\":59}", 400, "throttle_per_minute must be a whole number of pushes per minute from 60 to 1000000, not 59"),
-                notify("throttle above a million", "{\"title\":\"x\",\"throttle_per_minute\":1000001}", 400, "not 1000001"),
-                notify("throttle not an integer", "{\"title\":\"x\",\"throttle_per_minute\":\"fast\"}", 400, "throttle_per_minute must be a whole number"),
-                notify("throttle a fraction", "{\"title\":\"x\",\"throttle_per_minute\":60.5}", 400, "not 60.5"),
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}", 400, "herald.notify.max-schedule-ahead").at("/send_at"),
+                notify("local_time not HH:MM", "{\"title\":\"x\",\"local_time\":\"9am\"}", 400, "local_time must be HH:MM").at("/local_time"),
+                notify("local_time 24:00", "{\"title\":\"x\",\"local_time\":\"24:00\"}", 400, "local_time must be HH:MM, 00:00 to 23:59").at("/local_time"),
+                notify("local_time with send_at", "{\"title\":\"x\",\"local_time\":\"09:00\",\"send_at\":\"2030-01-01T09:00:00Z\"}", 400, "send_at and local_time cannot be combined").at("/local_time"),
+                notify("throttle below 60", "{\"title\":\"x\",\"throttle_per_minute\":59}", 400, "throttle_per_minute must be a whole number of pushes per minute from 60 to 1000000, not 59").at("/throttle_per_minute"),
+                notify("throttle above a million", "{\"title\":\"x\",\"throttle_per_minute\":1000001}", 400, "not 1000001").at("/throttle_per_minute"),
+                notify("throttle not an integer", "{\"title\":\"x\",\"throttle_per_minute\":\"fast\"}", 400, "throttle_per_minute must be a whole number").at("/throttle_per_minute"),
+                notify("throttle a fraction", "{\"title\":\"x\",\"throttle_per_minute\":60.5}", 400, "not 60.5").at("/throttle_per_minute"),
                 request("list with an unknown state", "GET", "api/notifications?state=finished", Map.of("Authorization", "Bearer %s"), 400, "state must be one of scheduled, running, done, cancelled"),
                 request("list with limit 0", "GET", "api/notifications?limit=0", Map.of("Authorization", "Bearer %s"), 400, "limit must be a whole number from 1 to 200"),
                 request("list with limit 201", "GET", "api/notifications?limit=201", Map.of("Authorization", "Bearer %s"), 400, "not '201'"),
@@ -258,30 +269,30 @@ class BadInputIT {
                 request("cancel of an unknown id", "DELETE", "api/notifications/" + UUID.randomUUID(), Map.of("Authorization", "Bearer %s"), 404, "No notification"),
                 new Case("notify of 2 MiB", "POST", "api/notify", "application/json", new byte[2 << 20], Map.of("Authorization", "Bearer %s"), 413, "larger than"),
                 notify("notify a third action", "{\"title\":\"x\",\"actions\":[{\"action\":\"a\",\"title\":\"A\"},{\"action\":\"b\",\"title\":\"B\"},"
-                        + "{\"action\":\"c\",\"title\":\"C\"}]}", 400, "actions holds 3 entries; at most 2"),
-                notify("notify an action without a title", "{\"title\":\"x\",\"actions\":[{\"action\":\"a\"}]}", 400, "actions[0].title is required"),
+                        + "{\"action\":\"c\",\"title\":\"C\"}]}", 400, "actions holds 3 entries; at most 2").at("/actions"),
+                notify("notify an action without a title", "{\"title\":\"x\",\"actions\":[{\"action\":\"a\"}]}", 400, "actions[0].title is required").at("/actions/0/title"),
                 notify("notify an action with a javascript: url", "{\"title\":\"x\",\"actions\":[{\"action\":\"a\",\"title\":\"A\","
-                        + "\"url\":\"javascript:alert(1)\"}]}", 400, "actions[0].url must be an https URL with a host or a path starting with '/'; javascript: is not allowed"),
-                notify("notify renotify without a tag", "{\"title\":\"x\",\"renotify\":true}", 400, "renotify needs a tag"),
-                notify("notify data not an object", "{\"title\":\"x\",\"data\":[1,2]}", 400, "data must be a JSON object"),
-                notify("notify data over 1 KiB", "{\"title\":\"x\",\"data\":{\"k\":\"" + "v".repeat(1100) + "\"}}", 400, "at most 1024"),
-                notify("notify a negative badge_count", "{\"title\":\"x\",\"badge_count\":-1}", 400, "badge_count must be a whole number from 0 to 99999"),
-                notify("notify a fractional badge_count", "{\"title\":\"x\",\"badge_count\":2.5}", 400, "badge_count must be a whole number"),
-                notify("notify an invalid lang", "{\"title\":\"x\",\"lang\":\"english please\"}", 400, "lang must be a BCP 47 language tag"),
-                notify("notify an invalid dir", "{\"title\":\"x\",\"dir\":\"down\"}", 400, "dir must be auto, ltr or rtl"),
+                        + "\"url\":\"javascript:alert(1)\"}]}", 400, "actions[0].url must be an https URL with a host or a path starting with '/'; javascript: is not allowed").at("/actions/0/url"),
+                notify("notify renotify without a tag", "{\"title\":\"x\",\"renotify\":true}", 400, "renotify needs a tag").at("/renotify"),
+                notify("notify data not an object", "{\"title\":\"x\",\"data\":[1,2]}", 400, "data must be a JSON object").at("/data"),
+                notify("notify data over 1 KiB", "{\"title\":\"x\",\"data\":{\"k\":\"" + "v".repeat(1100) + "\"}}", 400, "at most 1024").at("/data"),
+                notify("notify a negative badge_count", "{\"title\":\"x\",\"badge_count\":-1}", 400, "badge_count must be a whole number from 0 to 99999").at("/badge_count"),
+                notify("notify a fractional badge_count", "{\"title\":\"x\",\"badge_count\":2.5}", 400, "badge_count must be a whole number").at("/badge_count"),
+                notify("notify an invalid lang", "{\"title\":\"x\",\"lang\":\"english please\"}", 400, "lang must be a BCP 47 language tag").at("/lang"),
+                notify("notify an invalid dir", "{\"title\":\"x\",\"dir\":\"down\"}", 400, "dir must be auto, ltr or rtl").at("/dir"),
                 event("event of an unknown type", UUID.randomUUID().toString(), "{\"type\":\"opened\",\"token\":\"" + "A".repeat(64) + "\"}", 400,
-                        "type must be shown, clicked or closed"),
+                        "type must be shown, clicked or closed").at("/type"),
                 event("event with a malformed token", UUID.randomUUID().toString(), "{\"type\":\"shown\",\"token\":\"not a token\"}", 400,
-                        "token must be the 64-character engagement token"),
-                event("event without a token", UUID.randomUUID().toString(), "{\"type\":\"shown\"}", 400, "token must be the 64-character"),
+                        "token must be the 64-character engagement token").at("/token"),
+                event("event without a token", UUID.randomUUID().toString(), "{\"type\":\"shown\"}", 400, "token must be the 64-character").at("/token"),
                 event("event with a forged token", UUID.randomUUID().toString(), "{\"type\":\"shown\",\"token\":\"" + "A".repeat(64) + "\"}", 403,
                         "not made by this Herald"),
                 event("event of a malformed notification id", "42", "{\"type\":\"shown\",\"token\":\"" + "A".repeat(64) + "\"}", 400,
                         "is not a notification id"),
                 event("event with an action but not clicked", UUID.randomUUID().toString(), "{\"type\":\"shown\",\"action\":\"a\",\"token\":\""
-                        + "A".repeat(64) + "\"}", 400, "action goes with type clicked only"),
+                        + "A".repeat(64) + "\"}", 400, "action goes with type clicked only").at("/action"),
                 event("event with an unknown field", UUID.randomUUID().toString(), "{\"type\":\"shown\",\"subscription\":\"x\",\"token\":\""
-                        + "A".repeat(64) + "\"}", 400, "Unknown field(s) subscription"),
+                        + "A".repeat(64) + "\"}", 400, "Unknown field(s) subscription").at("/subscription"),
                 request("click with a malformed token", "GET", "api/r/short", Map.of(), 400, "token must be the 64-character engagement token"),
                 request("click with a forged token", "GET", "api/r/" + "A".repeat(64), Map.of(), 403, "not made by this Herald"),
                 request("subscribe preflight from a foreign origin", "OPTIONS", "api/subscribe", Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "POST"), 403, "not allowed"));
@@ -298,6 +309,11 @@ class BadInputIT {
         assertThat(reply.contentType()).startsWith("application/problem+json");
         assertThat(reply.json().getInt("status")).isEqualTo(c.status());
         assertThat(reply.json().getString("detail")).contains(c.detail());
+        if (c.pointer() == null) {
+            assertThat(reply.json()).as("no field, no pointer").doesNotContainKey("pointer");
+        } else {
+            assertThat(reply.json().getString("pointer")).as("the member the detail is about").isEqualTo(c.pointer());
+        }
         assertThat(reply.body()).doesNotContain("Exception", "\tat ");
         assertThat(reply.header("X-Content-Type-Options")).isEqualTo("nosniff");
         assertThat(reply.header("Access-Control-Allow-Origin")).isNull();

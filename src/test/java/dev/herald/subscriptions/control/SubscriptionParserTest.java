@@ -3,10 +3,10 @@ package dev.herald.subscriptions.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.platform.boundary.InvalidField;
 import dev.herald.testing.TestSubscriber;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.ws.rs.BadRequestException;
 import java.io.StringReader;
 import java.time.Clock;
 import java.time.Instant;
@@ -109,43 +109,43 @@ class SubscriptionParserTest {
         byte[] compressed = Arrays.copyOf(point, 33);
         compressed[0] = (byte) (2 + (point[64] & 1));
         return Stream.of(
-                Arguments.of("{\"keys\":{\"p256dh\":\"" + key + "\",\"auth\":\"" + auth + "\"}}", "endpoint is required"),
-                Arguments.of("{\"endpoint\":42,\"keys\":{}}", "endpoint must be a string"),
-                Arguments.of(subscription("http://fcm.googleapis.com/x", key, auth, "null"), "must use https"),
-                Arguments.of(subscription("fcm.googleapis.com/x", key, auth, "null"), "absolute URL"),
-                Arguments.of(subscription("https://fcm.googleapis.com/" + "a".repeat(2048), key, auth, "null"), "longer than 2048"),
-                Arguments.of(subscription("https://fcm.googleapis.com/x\r\nX-Evil: 1", key, auth, "null"), "CR/LF"),
-                Arguments.of(subscription("https://evil.example/x", key, auth, "null"), "not a known push service"),
-                Arguments.of("{\"endpoint\":\"" + ENDPOINT + "\"}", "keys is required"),
-                Arguments.of(subscription(ENDPOINT, null, auth, "null"), "p256dh is required"),
-                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(Arrays.copyOf(point, 64)), auth, "null"), "65 bytes"),
-                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(Arrays.copyOf(point, 66)), auth, "null"), "65 bytes"),
-                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(compressed), auth, "null"), "uncompressed"),
-                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(offCurve), auth, "null"), "not a point on the P-256 curve"),
-                Arguments.of(subscription(ENDPOINT, key.replace('-', '+').replace('_', '/') + "+/", auth, "null"), "not base64url"),
-                Arguments.of(subscription(ENDPOINT, key, TestSubscriber.b64(new byte[12]), "null"), "exactly 16 bytes, got 12"),
-                Arguments.of(subscription(ENDPOINT, key, TestSubscriber.b64(new byte[32]), "null"), "exactly 16 bytes, got 32"),
-                Arguments.of(subscription(ENDPOINT, key, "%%%", "null"), "keys.auth is not base64url"),
-                Arguments.of(subscription(ENDPOINT, key, auth, "\"tomorrow\""), "expirationTime must be null or a number"),
-                Arguments.of(subscription(ENDPOINT, key, auth, "1.5"), "whole number"),
-                Arguments.of(subscription(ENDPOINT, key, auth, String.valueOf(NOW - 1)), "in the past"),
-                Arguments.of(withTimezone("120"), "timezone must be null or a string such as \"Europe/Berlin\", not number"),
-                Arguments.of(withTimezone("true"), "timezone must be null or a string"),
-                Arguments.of(withTimezone("{\"name\":\"Europe/Berlin\"}"), "timezone must be null or a string"),
-                Arguments.of(withTimezone("[\"Europe/Berlin\"]"), "timezone must be null or a string"),
-                Arguments.of(withTimezone("\"\""), "timezone is empty"),
-                Arguments.of(withTimezone("\"" + "a".repeat(65) + "\""), "timezone is longer than 64 characters (65)"),
-                Arguments.of(withTimezone("\"Europe/Berlin\\u0007\""), "timezone has the character U+0007 at index 13"),
-                Arguments.of(withTimezone("\"Europe/Berlin\\r\\nX: 1\""), "timezone has the character U+000D at index 13"),
-                Arguments.of(withTimezone("\"America/New York\""), "timezone has the character U+0020 at index 11; only printable ASCII"),
-                Arguments.of(withTimezone("\"Europe/Z\u00fcrich\""), "timezone has the character U+00FC at index 8"));
+                Arguments.of("{\"keys\":{\"p256dh\":\"" + key + "\",\"auth\":\"" + auth + "\"}}", "/endpoint", "endpoint is required"),
+                Arguments.of("{\"endpoint\":42,\"keys\":{}}", "/endpoint", "endpoint must be a string"),
+                Arguments.of(subscription("http://fcm.googleapis.com/x", key, auth, "null"), "/endpoint", "must use https"),
+                Arguments.of(subscription("fcm.googleapis.com/x", key, auth, "null"), "/endpoint", "absolute URL"),
+                Arguments.of(subscription("https://fcm.googleapis.com/" + "a".repeat(2048), key, auth, "null"), "/endpoint", "longer than 2048"),
+                Arguments.of(subscription("https://fcm.googleapis.com/x\r\nX-Evil: 1", key, auth, "null"), "/endpoint", "CR/LF"),
+                Arguments.of(subscription("https://evil.example/x", key, auth, "null"), "/endpoint", "not a known push service"),
+                Arguments.of("{\"endpoint\":\"" + ENDPOINT + "\"}", "/keys", "keys is required"),
+                Arguments.of(subscription(ENDPOINT, null, auth, "null"), "/keys/p256dh", "p256dh is required"),
+                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(Arrays.copyOf(point, 64)), auth, "null"), "/keys/p256dh", "65 bytes"),
+                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(Arrays.copyOf(point, 66)), auth, "null"), "/keys/p256dh", "65 bytes"),
+                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(compressed), auth, "null"), "/keys/p256dh", "uncompressed"),
+                Arguments.of(subscription(ENDPOINT, TestSubscriber.b64(offCurve), auth, "null"), "/keys/p256dh", "not a point on the P-256 curve"),
+                Arguments.of(subscription(ENDPOINT, key.replace('-', '+').replace('_', '/') + "+/", auth, "null"), "/keys/p256dh", "not base64url"),
+                Arguments.of(subscription(ENDPOINT, key, TestSubscriber.b64(new byte[12]), "null"), "/keys/auth", "exactly 16 bytes, got 12"),
+                Arguments.of(subscription(ENDPOINT, key, TestSubscriber.b64(new byte[32]), "null"), "/keys/auth", "exactly 16 bytes, got 32"),
+                Arguments.of(subscription(ENDPOINT, key, "%%%", "null"), "/keys/auth", "keys.auth is not base64url"),
+                Arguments.of(subscription(ENDPOINT, key, auth, "\"tomorrow\""), "/expirationTime", "expirationTime must be null or a number"),
+                Arguments.of(subscription(ENDPOINT, key, auth, "1.5"), "/expirationTime", "whole number"),
+                Arguments.of(subscription(ENDPOINT, key, auth, String.valueOf(NOW - 1)), "/expirationTime", "in the past"),
+                Arguments.of(withTimezone("120"), "/timezone", "timezone must be null or a string such as \"Europe/Berlin\", not number"),
+                Arguments.of(withTimezone("true"), "/timezone", "timezone must be null or a string"),
+                Arguments.of(withTimezone("{\"name\":\"Europe/Berlin\"}"), "/timezone", "timezone must be null or a string"),
+                Arguments.of(withTimezone("[\"Europe/Berlin\"]"), "/timezone", "timezone must be null or a string"),
+                Arguments.of(withTimezone("\"\""), "/timezone", "timezone is empty"),
+                Arguments.of(withTimezone("\"" + "a".repeat(65) + "\""), "/timezone", "timezone is longer than 64 characters (65)"),
+                Arguments.of(withTimezone("\"Europe/Berlin\\u0007\""), "/timezone", "timezone has the character U+0007 at index 13"),
+                Arguments.of(withTimezone("\"Europe/Berlin\\r\\nX: 1\""), "/timezone", "timezone has the character U+000D at index 13"),
+                Arguments.of(withTimezone("\"America/New York\""), "/timezone", "timezone has the character U+0020 at index 11; only printable ASCII"),
+                Arguments.of(withTimezone("\"Europe/Z\u00fcrich\""), "/timezone", "timezone has the character U+00FC at index 8"));
     }
 
     @ParameterizedTest
     @MethodSource("invalid")
-    void refusesWithADetailNamingTheProblem(String body, String detail) {
+    void refusesWithADetailNamingTheProblemAndAPointerToItsMember(String body, String pointer, String detail) {
         assertThatThrownBy(() -> parser.parse(json(body)))
-                .isInstanceOf(BadRequestException.class)
+                .isInstanceOfSatisfying(InvalidField.class, field -> assertThat(field.pointer()).isEqualTo(pointer))
                 .hasMessageContaining(detail);
     }
 }

@@ -1,0 +1,25 @@
+// The audience overview (GET api/audience): totals, and bar charts per channel, push service and, once the API has
+// them, VAPID key.
+import { call } from './api.js';
+import { barChart } from './chart.js';
+
+const $ = id => document.getElementById(id);
+
+function entries(counts) {
+  return Object.entries(counts ?? {}).sort(([, a], [, b]) => b - a);
+}
+
+export async function show() {
+  const overview = await call('GET', 'audience').catch(() => null);
+  if (!overview) {
+    return;
+  }
+  $('audience-total').textContent = String(overview.subscriptions);
+  $('audience-users').textContent = String(overview.users);
+  const charts = [barChart('Per channel', entries(overview.channels), 'channels'),
+    barChart('Per push service', entries(overview.push_services), 'push_services')];
+  if (overview.vapid_keys) {
+    charts.push(barChart('Per VAPID key', entries(overview.vapid_keys), 'vapid_keys'));
+  }
+  $('audience-charts').replaceChildren(...charts);
+}
