@@ -45,6 +45,9 @@ public class Dispatcher {
     HostPauses pauses;
 
     @Inject
+    PushServicesSeen seen;
+
+    @Inject
     @ConfigProperty(name = "herald.delivery.max-in-flight")
     int maxInFlight;
 
@@ -137,6 +140,7 @@ public class Dispatcher {
     Settled attempt(Push push, String host) {
         var result = send(push);
         var outcome = Outcome.classify(result, host, retryAfterDefault, retryAfterMax);
+        seen.record(host, result);
         return switch (outcome.kind()) {
             case SENT -> Settled.sent();
             case REMOVE -> Settled.remove(outcome.reason());
