@@ -2,7 +2,7 @@
 import * as api from './api.js';
 import {
   SUBSCRIBE_TIMEOUT_MS, TimeoutError, base64UrlToBytes, forgetId, isIos, isStandalone, keepId, knownId,
-  madeWithKey, pushSupported, withTimeout
+  madeWith, madeWithKey, pushSupported, withTimeout
 } from './push.js';
 
 const root = document.getElementById('herald');
@@ -163,7 +163,7 @@ async function reconcile(subscription) {
   if (!record || record.endpoint !== subscription.endpoint) {
     // a record of another endpoint is this browser's previous subscription: the new one replaces it,
     // and the server moves its channels over and deletes it
-    id = await api.register(subscription.toJSON(), record ? { replaces: id } : {});
+    id = await api.register(subscription.toJSON(), { ...madeWith(subscription), ...(record ? { replaces: id } : {}) });
     channels = declared.length ? ((await api.stored(id)) || {}).channels : [];
     note = 'The server had no record of this browser’s subscription, so it was registered again.';
   } else if (api.timeZone() && record.timezone !== api.timeZone()) {
@@ -185,7 +185,7 @@ async function subscribeNow(note = '', also = {}) {
     userVisibleOnly: true,
     applicationServerKey: base64UrlToBytes(serverKey)
   }), SUBSCRIBE_TIMEOUT_MS);
-  const id = await api.register(subscription.toJSON(), also);
+  const id = await api.register(subscription.toJSON(), { ...madeWith(subscription), ...also });
   await keepId(id);
   current = { subscription, id };
   // what the server has now: the chosen channels, else what it kept or moved over

@@ -17,6 +17,12 @@ export function bytesToBase64Url(buffer) {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** `{ application_server_key }`: the server key the subscription was made with, when the browser tells it. */
+export function madeWith(subscription) {
+  const key = subscription.options && subscription.options.applicationServerKey;
+  return key ? { application_server_key: bytesToBase64Url(key) } : {};
+}
+
 /** True unless the subscription was made with another server key than `serverKey`. */
 export function madeWithKey(subscription, serverKey) {
   const key = subscription.options && subscription.options.applicationServerKey;

@@ -3,7 +3,7 @@
 // subscription when the browser replaces it. Change VERSION with every change of this file: the
 // browser compares the script byte for byte, installs the new one, and skipWaiting()/clients.claim()
 // make it take over open pages at once.
-const VERSION = '2026-12-02.3';
+const VERSION = '2026-12-02.4';
 const GENERIC = { title: 'Herald', body: 'You have a new notification' };
 const ICON = 'icons/icon-192.png';
 const BADGE = 'icons/badge-96.png';
@@ -177,9 +177,17 @@ async function renew(event) {
   const idRequest = new Request(new URL('herald-state/subscription-id', self.registration.scope));
   const stored = await cache.match(idRequest);
   const oldId = stored ? await stored.text() : null;
-  const json = withTimeZone(subscription.toJSON());
+  // the key it was made with: a renewal by the browser keeps the old one, which the server may still have as a previous key
+  const made = subscription.options && subscription.options.applicationServerKey;
+  const json = { ...withTimeZone(subscription.toJSON()), ...(made ? { application_server_key: base64Url(made) } : {}) };
   const { id } = await api('POST', 'api/subscribe', oldId ? { ...json, replaces: oldId } : json);
   await cache.put(idRequest, new Response(id));
+}
+
+function base64Url(buffer) {
+  let binary = '';
+  new Uint8Array(buffer).forEach(b => { binary += String.fromCharCode(b); });
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /** The subscription with the browser's time zone, as the page sends it (api.js timeZone: a classic worker cannot import it). */

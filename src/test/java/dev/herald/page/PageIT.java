@@ -341,6 +341,31 @@ class PageIT {
     }
 
     @Test
+    void afterAKeyRotationThePageSubscribesAgainWithTheNewKeyOnTheNextVisit() throws Exception {
+        stubPush();
+        String id = subscribe();
+        String oldKey = api.get("api/subscribe").json().getString("public_key");
+        var rotated = api.authorized().post("api/vapid/rotate", "");
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+        String newKey = rotated.json().getString("public_key");
+
+        browser.reload();
+        String status = browser.awaitState("subscribed", WAIT);
+
+        assertThat(newKey).isNotEqualTo(oldKey);
+        assertThat(status).contains("key changed");
+        assertThat(browser.script("return JSON.parse(localStorage.getItem('__herald_test_subscription')).key")).isEqualTo(newKey);
+        String renewed = browser.text("#subscription-id");
+        String fingerprint = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(java.util.Base64.getUrlDecoder().decode(newKey)));
+        assertThat(TestRedis.client().hget(TestRedis.PREFIX + "subscription:" + renewed, "v")).as("made with the new key").isEqualTo(fingerprint);
+        if (!renewed.equals(id)) {
+            assertThat(TestRedis.client().exists(TestRedis.PREFIX + "subscription:" + id)).isFalse();
+        }
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
     void serviceWorkerShowsPushedNotificationsAndAGenericOneForEmptyOrBrokenPayloads() {
         stubPush();
         browser.grantNotifications(origin);

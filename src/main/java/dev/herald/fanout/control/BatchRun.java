@@ -79,7 +79,7 @@ final class BatchRun {
             }
             Subscription subscription;
             try {
-                subscription = Subscription.fromFields(fields.get(0), fields.get(1), fields.get(2), fields.get(3));
+                subscription = Subscription.fromFields(fields.get(0), fields.get(1), fields.get(2), fields.get(3), fields.get(4));
             } catch (RuntimeException e) {
                 LOG.warning(() -> "notification " + unit.jobId() + ": subscription " + item.id() + " is unreadable: " + e);
                 tally.failed("unreadable subscription");

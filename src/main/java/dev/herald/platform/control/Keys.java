@@ -16,9 +16,22 @@ public final class Keys {
     public static final String CHANNEL = "channel:";
     /** + user id: sorted set (scores 0) of that user's subscription ids. */
     public static final String USER = "user:";
-    /** Hash of audience counters: users (with at least one subscription), host:<push service host>, version. */
+    /**
+     * Hash of audience counters: users (with at least one subscription), host:<push service host>, vapid:<key fingerprint>,
+     * version (of the subscription records' layout).
+     */
     public static final String AUDIENCE = "audience";
+    /** String: the current VAPID private key kept in Redis (raw base64url), when none is configured. */
     public static final String VAPID_PRIVATE_KEY = "vapid:private-key";
+    /** Hash: fingerprint -> private key (raw base64url) of the previous VAPID keys kept in Redis (VapidKeys). */
+    public static final String VAPID_PREVIOUS = "vapid:previous";
+    /** Hash: fingerprint -> epoch ms when Herald generated that VAPID key. */
+    public static final String VAPID_CREATED = "vapid:created";
+    /**
+     * Hash: per push-service host, what its answers last said: host + ":last_success" -> epoch ms, host +
+     * ":last_config_error" -> "epoch ms reason" (PushServicesSeen; the VAPID doctor reads it).
+     */
+    public static final String PUSH_SERVICES_SEEN = "push-services:seen";
     public static final String API_TOKEN = "api:token";
     /** + bucket + ":" + client: a one-minute request counter. */
     public static final String RATE_LIMIT = "ratelimit:";

@@ -65,7 +65,8 @@ public class RedisRequirements {
         }
     }
 
-    List<String> warnings() {
+    /** One sentence per unsafe setting (none: all safe); reads CONFIG GET. */
+    public List<String> warnings() {
         Map<String, String> config;
         try {
             config = new java.util.HashMap<>();

@@ -50,6 +50,9 @@ public class Dispatcher {
     ConfigBreaker breaker;
 
     @Inject
+    PushServicesSeen seen;
+
+    @Inject
     @ConfigProperty(name = "herald.delivery.max-in-flight")
     int maxInFlight;
 
@@ -154,6 +157,7 @@ public class Dispatcher {
     Settled attempt(Push push, String host, PushService service) {
         var result = send(push);
         var outcome = Outcome.classify(result, service, retryAfterDefault, retryAfterMax);
+        seen.record(host, outcome);
         return switch (outcome.kind()) {
             case SENT -> Settled.sent();
             case REMOVE -> Settled.remove(outcome.reason());

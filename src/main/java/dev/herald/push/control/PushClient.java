@@ -132,7 +132,7 @@ public class PushClient {
                 .header("TTL", Long.toString(options.ttlSeconds()))
                 .header("Content-Encoding", "aes128gcm")
                 .header("Content-Type", "application/octet-stream")
-                .header("Authorization", vapid.authorization(endpoint))
+                .header("Authorization", vapid.authorization(endpoint, subscription.vapidKey()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (options.urgency() != null) {
             request.header("Urgency", options.urgency());

@@ -94,6 +94,11 @@ public class ApiTokens {
         return Optional.ofNullable(match);
     }
 
+    /** Whether the one token is the admin token generated at first start (none is configured). */
+    public boolean generated() {
+        return CommaList.of(configured).isEmpty();
+    }
+
     /** Whether the presented token is one of ours, whatever its scope. */
     public boolean accepts(String presented) {
         return scopeOf(presented).isPresent();

@@ -28,8 +28,11 @@ public final class Routes {
     static final Pattern PUBLIC_DELETE = Pattern.compile("subscriptions/" + ID);
     /** Choosing channels: public like GET of the subscription, the unguessable id is the capability. */
     static final Pattern PUBLIC_PUT = Pattern.compile("subscriptions/" + ID + "/channels");
-    /** What a site's backend does: reports and their list, notify (dry runs included), binding and unbinding users. */
-    static final Pattern SEND_GET = Pattern.compile("notifications(/" + ID + ")?");
+    /**
+     * What a site's backend does: reports and their list, notify (dry runs included), binding and unbinding users; and
+     * reading the VAPID keyring (public keys and counts: a backend may watch its visitors move to a new key).
+     */
+    static final Pattern SEND_GET = Pattern.compile("notifications(/" + ID + ")?|vapid/keys");
     static final Pattern SEND_POST = Pattern.compile("notify");
     static final Pattern SEND_USER = Pattern.compile("subscriptions/" + ID + "/user");
     static final Pattern CORS = Pattern.compile("subscribe|unsubscribe|channels|subscriptions/" + ID + "/channels");

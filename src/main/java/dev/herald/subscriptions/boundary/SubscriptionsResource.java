@@ -96,6 +96,9 @@ public class SubscriptionsResource {
             user = UserIds.check("user", "/user", json.get("user"));
         }
         var subscription = parser.parse(json);
+        if (!JsonBody.isNull(json, "application_server_key")) {
+            subscription = subscription.madeWith(madeWith(json.get("application_server_key")));
+        }
         var channelIds = JsonBody.isNull(json, "channels") ? null : channels.checkSubscription(json.get("channels"));
         String replaces = null;
         if (!JsonBody.isNull(json, "replaces")) {
@@ -105,6 +108,20 @@ public class SubscriptionsResource {
             replaces = text.getString();
         }
         return new Subscribing(subscription, channelIds, user, json.containsKey("timezone"), replaces, authorized);
+    }
+
+    /** The fingerprint of the key the browser made the subscription with: one of this server's. */
+    String madeWith(jakarta.json.JsonValue value) {
+        String detail = "application_server_key must be the VAPID public key the subscription was made with (base64url), "
+                + "one of this server's; GET /api/subscribe gives the current one. Nothing was stored.";
+        if (!(value instanceof JsonString text)) {
+            throw new InvalidField("/application_server_key", detail);
+        }
+        try {
+            return vapid.find(VapidKeys.fingerprint(text.getString())).orElseThrow(() -> new InvalidField("/application_server_key", detail)).fingerprint();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidField("/application_server_key", detail);
+        }
     }
 
     @GET

@@ -161,6 +161,16 @@ public class EndpointPolicy {
         return allowInsecure && Addresses.isIpLiteral(host) && entries().anyMatch(host::equals);
     }
 
+    /** The allowed push-service hosts, as configured (herald.push.allowed-hosts). */
+    public List<String> allowedHosts() {
+        return entries().toList();
+    }
+
+    /** herald.push.allow-insecure: for tests only. */
+    public boolean allowsInsecure() {
+        return allowInsecure;
+    }
+
     java.util.stream.Stream<String> entries() {
         return allowedHosts.stream().map(entry -> entry.trim().toLowerCase(Locale.ROOT)).filter(entry -> !entry.isEmpty());
     }

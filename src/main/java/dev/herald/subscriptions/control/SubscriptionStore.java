@@ -9,6 +9,7 @@ import dev.herald.subscriptions.entity.Removal;
 import dev.herald.subscriptions.entity.StoredSubscription;
 import dev.herald.subscriptions.entity.Subscribing;
 import dev.herald.subscriptions.entity.Subscription;
+import dev.herald.vapid.control.VapidKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -41,7 +42,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * at most 60 characters (so that Redis keeps the hash in its compact listpack encoding, which
  * hash-max-listpack-value, 64 by default, allows only for short values: half the memory), h the
  * endpoint's digest (its index key), x expiration ms, z zone, c channels (comma-separated), u user, t
- * created and s last success (epoch seconds), f failure streak. Channels are plain sets (a union job
+ * created and s last success (epoch seconds), f failure streak, v the fingerprint of the VAPID key it was made
+ * with (VapidKeys; counted in the audience hash as vapid:<fingerprint>). Channels are plain sets (a union job
  * makes its sorted set from them when it starts); users are sorted sets (small ones are compact).
  */
 @ApplicationScoped
@@ -50,7 +52,8 @@ public class SubscriptionStore {
     static final Logger LOG = Logger.getLogger(SubscriptionStore.class.getName());
     /** Records of an older layout (one JSON field) converted per script at start. */
     static final int CONVERT_AT_ONCE = 500;
-    static final String LAYOUT_VERSION = "2";
+    /** 2: the compact records; 3: every record names its VAPID key (v). */
+    static final int LAYOUT_VERSION = 3;
 
     /**
      * Lua shared by every script that changes subscriptions (also the fan-out's settle script):
@@ -124,16 +127,19 @@ public class SubscriptionStore {
                 end
               end
             end
-            -- reason (gone, expired, stale, erased, unsubscribed, replaced) goes with its webhook event
+            -- reason (gone, expired, stale, erased, unsubscribed, replaced, key removed) goes with its webhook event
             local function delete_subscription(P, id, reason)
               local record = P .. '%4$s' .. id
-              local f = redis.call('HMGET', record, 'h', 'e1', 'c', 'u', 'endpoint')
+              local f = redis.call('HMGET', record, 'h', 'e1', 'c', 'u', 'endpoint', 'v')
               local digest = f[1] or f[5]
               if digest and redis.call('HGET', P .. '%5$s', digest) == id then
                 redis.call('HDEL', P .. '%5$s', digest)
               end
               if f[2] then
                 count_down(P .. '%3$s', 'host:' .. host_of(endpoint_start(record)))
+                if f[6] then
+                  count_down(P .. '%3$s', 'vapid:' .. f[6])
+                end
               end
               set_channels(P, id, f[3], '')
               set_user(P, id, f[4], nil)
@@ -152,7 +158,10 @@ public class SubscriptionStore {
 
     // ARGV: P, endpoint digest, new id, endpoint, keys, expiration ms or '', zone ('=' keep, else '' or the zone),
     // channels ('=' keep, else the comma list), user ('=' keep, else '' or the user), now s, max subscriptions,
-    // replaced id or '', '1' when the request carries the API token (a replaced subscription's user moves only then).
+    // replaced id or '', '1' when the request carries the API token (a replaced subscription's user moves only then),
+    // the fingerprint of the VAPID key (the one the request names, else the current one), '1' when the request names it or
+    // the browser subscribed anew (it replaces one): the record then takes that key even when it names another (same
+    // endpoint), else only when it names none (a new one, or one of before).
     // An attribute the request does not name is the replaced subscription's (when there is one), else the stored one's. Returns {id, 1 created | 0 updated} or {false, -1} when a new one would exceed the cap.
     static final Script UPSERT = new Script(FUNCTIONS + """
             local P = ARGV[1]
@@ -170,8 +179,8 @@ public class SubscriptionStore {
               created = 1
             end
             local record = P .. '%3$s' .. id
-            -- c, u, z, t, s, f, e
-            local own = redis.call('HMGET', record, 'c', 'u', 'z', 't', 's', 'f', 'e1')
+            -- c, u, z, t, s, f, e, v
+            local own = redis.call('HMGET', record, 'c', 'u', 'z', 't', 's', 'f', 'e1', 'v')
             local base = {own[1], own[2], own[3], own[4], own[5], own[6]}
             if replacing and ARGV[12] ~= id then
               -- the browser renewed it: what the old one had moves over; its user only with the API token (ARGV[13]),
@@ -199,6 +208,13 @@ public class SubscriptionStore {
             end
             if not own[7] then
               redis.call('HINCRBY', P .. '%4$s', 'host:' .. host_of(ARGV[4]), 1)
+            end
+            if (not own[8] or ARGV[15] == '1') and own[8] ~= ARGV[14] then
+              if own[8] then
+                count_down(P .. '%4$s', 'vapid:' .. own[8])
+              end
+              redis.call('HINCRBY', P .. '%4$s', 'vapid:' .. ARGV[14], 1)
+              redis.call('HSET', record, 'v', ARGV[14])
             end
             write_pieces(record, 'e', ARGV[4])
             write_pieces(record, 'k', ARGV[5])
@@ -302,6 +318,32 @@ public class SubscriptionStore {
             return converted
             """.formatted(Keys.SUBSCRIPTION, Keys.AUDIENCE, Keys.BY_ENDPOINT));
 
+    // ARGV: P, fingerprint, ids. Records that name no VAPID key get that one, and are counted.
+    static final Script ASSIGN_KEY = new Script("""
+            local n = 0
+            for i = 3, #ARGV do
+              local record = ARGV[1] .. '%1$s' .. ARGV[i]
+              local f = redis.call('HMGET', record, 'e1', 'v')
+              if f[1] and not f[2] then
+                redis.call('HSET', record, 'v', ARGV[2])
+                redis.call('HINCRBY', ARGV[1] .. '%2$s', 'vapid:' .. ARGV[2], 1)
+                n = n + 1
+              end
+            end
+            return n
+            """.formatted(Keys.SUBSCRIPTION, Keys.AUDIENCE));
+
+    // ARGV: P, fingerprint, reason, ids. Deletes those of the ids made with that key; returns how many.
+    static final Script DELETE_MADE_WITH = new Script(FUNCTIONS + """
+            local n = 0
+            for i = 4, #ARGV do
+              if redis.call('HGET', ARGV[1] .. '%s' .. ARGV[i], 'v') == ARGV[2] then
+                n = n + delete_subscription(ARGV[1], ARGV[i], ARGV[3])
+              end
+            end
+            return n
+            """.formatted(Keys.SUBSCRIPTION));
+
     public record Upserted(String id, boolean created) {
     }
 
@@ -310,6 +352,9 @@ public class SubscriptionStore {
 
     @Inject
     RedisClock clock;
+
+    @Inject
+    VapidKeys vapid;
 
     /** A global cap so that nobody can fill Redis with subscriptions; nothing is ever evicted to make room. */
     @Inject
@@ -321,6 +366,7 @@ public class SubscriptionStore {
         try {
             migrate();
             convertRecords();
+            assignKeys();
         } catch (JedisException e) {
             LOG.warning(() -> "Could not check the subscriptions' layout at start (Redis: " + e.getMessage()
                     + "); records written by an older Herald are converted at the next start.");
@@ -335,10 +381,19 @@ public class SubscriptionStore {
         return converted;
     }
 
+    int layoutVersion() {
+        String version = redis.client().hget(redis.key(Keys.AUDIENCE), "version");
+        try {
+            return version == null ? 0 : Integer.parseInt(version);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** Records of Herald before 0.3 (one JSON field) into the compact layout, CONVERT_AT_ONCE per script; once per Redis. */
     long convertRecords() {
         String audience = redis.key(Keys.AUDIENCE);
-        if (LAYOUT_VERSION.equals(redis.client().hget(audience, "version"))) {
+        if (layoutVersion() >= 2) {
             return 0;
         }
         long converted = 0;
@@ -362,12 +417,42 @@ public class SubscriptionStore {
             converted += (Long) CONVERT.run(redis.client(), List.of(), args);
             after = "(" + ids.get(ids.size() - 1);
         }
-        redis.client().hset(audience, "version", LAYOUT_VERSION);
+        redis.client().hset(audience, "version", "2");
         if (converted > 0) {
             long count = converted;
             LOG.info(() -> "Converted " + count + " subscription records to the compact layout.");
         }
         return converted;
+    }
+
+    /**
+     * Records from before key rotation name no VAPID key: they were made with the current one, which they now name (and
+     * count), CONVERT_AT_ONCE per script; once per Redis. Safe to repeat and to run on several instances at once: a record
+     * that names a key is left alone.
+     */
+    long assignKeys() {
+        if (layoutVersion() >= LAYOUT_VERSION) {
+            return 0;
+        }
+        String fingerprint = vapid.current().fingerprint();
+        long assigned = 0;
+        String after = "-";
+        while (true) {
+            List<String> ids = redis.client().zrangeByLex(redis.key(Keys.SUBSCRIPTIONS), after, "+", 0, CONVERT_AT_ONCE);
+            if (ids.isEmpty()) {
+                break;
+            }
+            var args = new ArrayList<String>(List.of(redis.prefix(), fingerprint));
+            args.addAll(ids);
+            assigned += (Long) ASSIGN_KEY.run(redis.client(), List.of(), args);
+            after = "(" + ids.get(ids.size() - 1);
+        }
+        redis.client().hset(redis.key(Keys.AUDIENCE), "version", String.valueOf(LAYOUT_VERSION));
+        if (assigned > 0) {
+            long count = assigned;
+            LOG.info(() -> "Recorded the current VAPID key " + fingerprint + " in " + count + " subscriptions made before key rotation.");
+        }
+        return assigned;
     }
 
     public Upserted upsert(Subscription subscription) {
@@ -383,7 +468,9 @@ public class SubscriptionStore {
                 request.timezoneNamed() ? nullToEmpty(subscription.timezone()) : "=",
                 request.channels() == null ? "=" : String.join(",", request.channels()),
                 request.user() == null ? "=" : request.user(), String.valueOf(clock.now().getEpochSecond()),
-                String.valueOf(maxSubscriptions), nullToEmpty(request.replaces()), request.authorized() ? "1" : ""));
+                String.valueOf(maxSubscriptions), nullToEmpty(request.replaces()), request.authorized() ? "1" : "",
+                subscription.vapidKey() != null ? subscription.vapidKey() : vapid.current().fingerprint(),
+                subscription.vapidKey() != null || request.replaces() != null ? "1" : ""));
         if (((Long) result.get(1)) < 0) {
             throw new ServiceUnavailableException("Herald stores at most " + maxSubscriptions + " subscriptions "
                     + "(setting herald.limits.max-subscriptions) and is full; nothing was stored. Existing subscriptions "
@@ -427,13 +514,13 @@ public class SubscriptionStore {
         if (fields.get("e1") == null) {
             return Optional.empty();
         }
-        var subscription = Subscription.fromFields(joined(fields, "e"), joined(fields, "k"), fields.get("x"), fields.get("z"));
+        var subscription = Subscription.fromFields(joined(fields, "e"), joined(fields, "k"), fields.get("x"), fields.get("z"), fields.get("v"));
         String channels = fields.get("c");
         return Optional.of(new StoredSubscription(id, subscription, channels == null ? List.of() : Arrays.asList(channels.split(",")),
                 fields.get("u"), seconds(fields.get("t")), seconds(fields.get("s")), Integer.parseInt(fields.getOrDefault("f", "0"))));
     }
 
-    /** Per id, in order, what a push needs (endpoint, keys, expiration, zone), or null when there is no such record; one round trip. */
+    /** Per id, in order, what a push needs (endpoint, keys, expiration, zone, VAPID key fingerprint), or null when there is no such record; one round trip. */
     public List<List<String>> load(List<String> ids) {
         try (var pipeline = redis.client().pipelined()) {
             var responses = ids.stream().map(id -> pipeline.hgetAll(redis.key(Keys.SUBSCRIPTION + id))).toList();
@@ -442,7 +529,7 @@ public class SubscriptionStore {
             for (Response<Map<String, String>> response : responses) {
                 var fields = response.get();
                 records.add(fields.get("e1") == null ? null
-                        : Arrays.asList(joined(fields, "e"), joined(fields, "k"), fields.get("x"), fields.get("z")));
+                        : Arrays.asList(joined(fields, "e"), joined(fields, "k"), fields.get("x"), fields.get("z"), fields.get("v")));
             }
             return records;
         }
@@ -471,18 +558,55 @@ public class SubscriptionStore {
             for (int i = 0; i < channels.size(); i++) {
                 channelCounts.add(channels.get(i), perChannel.get(i).get());
             }
-            var hosts = new java.util.TreeMap<String, Long>();
-            counters.get().forEach((field, value) -> {
-                if (field.startsWith("host:") && Long.parseLong(value) > 0) {
-                    hosts.put(field.substring(5), Long.parseLong(value));
-                }
-            });
             var hostCounts = jakarta.json.Json.createObjectBuilder();
-            hosts.forEach(hostCounts::add);
+            counted(counters.get(), "host:").forEach(hostCounts::add);
+            var keyCounts = jakarta.json.Json.createObjectBuilder();
+            counted(counters.get(), "vapid:").forEach(keyCounts::add);
             return jakarta.json.Json.createObjectBuilder().add("subscriptions", total.get())
                     .add("users", Long.parseLong(counters.get().getOrDefault("users", "0")))
-                    .add("channels", channelCounts).add("push_services", hostCounts).build();
+                    .add("channels", channelCounts).add("push_services", hostCounts).add("vapid_keys", keyCounts).build();
         }
+    }
+
+    /** The positive counters whose field starts with the prefix, by the rest of their name, in order. */
+    static java.util.SortedMap<String, Long> counted(Map<String, String> counters, String prefix) {
+        var counts = new java.util.TreeMap<String, Long>();
+        counters.forEach((field, value) -> {
+            if (field.startsWith(prefix) && Long.parseLong(value) > 0) {
+                counts.put(field.substring(prefix.length()), Long.parseLong(value));
+            }
+        });
+        return counts;
+    }
+
+    /** Subscriptions per VAPID key fingerprint, from the counters. */
+    public Map<String, Long> perVapidKey() {
+        return counted(redis.client().hgetAll(redis.key(Keys.AUDIENCE)), "vapid:");
+    }
+
+    /**
+     * Deletes every subscription made with the VAPID key of that fingerprint, reason "key removed" (with its webhook
+     * event), CONVERT_AT_ONCE ids per script; returns how many. Walks the ids until the key's counter reaches 0. Each
+     * deletion is atomic with its counters and event, so a walk cut short (the instance died) is finished by running it
+     * again: nothing is deleted or announced twice.
+     */
+    public long deleteMadeWith(String fingerprint) {
+        long deleted = 0;
+        String after = "-";
+        String counter = "vapid:" + fingerprint;
+        while (redis.client().hget(redis.key(Keys.AUDIENCE), counter) != null) {
+            List<String> ids = redis.client().zrangeByLex(redis.key(Keys.SUBSCRIPTIONS), after, "+", 0, CONVERT_AT_ONCE);
+            if (ids.isEmpty()) {
+                break;
+            }
+            var args = new ArrayList<String>(List.of(redis.prefix(), fingerprint, Removal.KEY_REMOVED.key()));
+            args.addAll(ids);
+            deleted += (Long) DELETE_MADE_WITH.run(redis.client(), List.of(), args);
+            after = "(" + ids.get(ids.size() - 1);
+        }
+        long count = deleted;
+        LOG.info(() -> "Deleted " + count + " subscriptions made with the VAPID key " + fingerprint + " (reason: key removed).");
+        return deleted;
     }
 
     static Instant seconds(String value) {

@@ -13,10 +13,12 @@ public enum Removal {
     /** DELETE /api/subscriptions/{id} or POST /api/unsubscribe. */
     UNSUBSCRIBED,
     /** The browser renewed it: a subscribe with "replaces" took its place. */
-    REPLACED;
+    REPLACED,
+    /** Its VAPID key was removed with force (DELETE /api/vapid/keys/{fingerprint}?force=true). */
+    KEY_REMOVED;
 
-    /** The word the scripts and the event carry. */
+    /** The words the scripts and the event carry ("key removed"). */
     public String key() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 }

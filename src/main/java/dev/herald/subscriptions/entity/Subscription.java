@@ -10,8 +10,13 @@ import java.io.StringReader;
  * A browser's PushSubscription as it arrives (W3C Push API toJSON) and as it is stored.
  * expirationTime is epoch milliseconds or null. timezone is the IANA zone the page reported
  * (null when none was given), kept as given even when Java does not know it: zone() tells.
+ * vapidKey: the fingerprint of the VAPID key it was made with, as stored (null: not known, the current key).
  */
-public record Subscription(String endpoint, Long expirationTime, Keys keys, String timezone) {
+public record Subscription(String endpoint, Long expirationTime, Keys keys, String timezone, String vapidKey) {
+
+    public Subscription(String endpoint, Long expirationTime, Keys keys, String timezone) {
+        this(endpoint, expirationTime, keys, timezone, null);
+    }
 
     public Subscription(String endpoint, Long expirationTime, Keys keys) {
         this(endpoint, expirationTime, keys, null);
@@ -58,9 +63,19 @@ public record Subscription(String endpoint, Long expirationTime, Keys keys, Stri
      * ms or null, zone or null.
      */
     public static Subscription fromFields(String endpoint, String keys, String expiration, String timezone) {
+        return fromFields(endpoint, keys, expiration, timezone, null);
+    }
+
+    /** As above, with the fingerprint of the VAPID key it was made with (or null). */
+    public static Subscription fromFields(String endpoint, String keys, String expiration, String timezone, String vapidKey) {
         int dot = keys.indexOf('.');
         return new Subscription(endpoint, expiration == null ? null : Long.parseLong(expiration),
-                new Keys(keys.substring(0, dot), keys.substring(dot + 1)), timezone);
+                new Keys(keys.substring(0, dot), keys.substring(dot + 1)), timezone, vapidKey);
+    }
+
+    /** The same subscription, made with the VAPID key of that fingerprint. */
+    public Subscription madeWith(String fingerprint) {
+        return new Subscription(endpoint, expirationTime, keys, timezone, fingerprint);
     }
 
     /** The keys as the store keeps them, in one field: "p256dh.auth" (both base64url, which has no dot). */

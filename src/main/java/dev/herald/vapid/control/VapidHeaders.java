@@ -1,5 +1,6 @@
 package dev.herald.vapid.control;
 
+import dev.herald.vapid.entity.VapidKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The VAPID Authorization header (RFC 8292 section 3): "vapid t=&lt;JWT&gt;, k=&lt;public key&gt;".
- * One ES256 JWT per push-service origin, valid 12 hours and reused until one hour before it
+ * One ES256 JWT per signing key and push-service origin, valid 12 hours and reused until one hour before it
  * expires: signing per message costs CPU, and push services (Apple's in particular) ask
  * senders not to mint a token per request (RFC 8292 section 5 allows reuse).
  */
@@ -36,33 +37,49 @@ public class VapidHeaders {
     Clock clock = Clock.systemUTC();
     final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
 
-    /** The Authorization header value for a message to this endpoint. */
+    /** The Authorization header value for a message to this endpoint, signed with the current key. */
     public String authorization(URI endpoint) {
+        return authorization(endpoint, null);
+    }
+
+    /**
+     * The Authorization header value for a message to this endpoint, signed with the key of that fingerprint: the one
+     * its subscription was made with (null, or a key no longer in the ring: the current one; the push service then
+     * refuses it, which is what the key's removal meant).
+     */
+    public String authorization(URI endpoint, String fingerprint) {
+        VapidKey key = keys.find(fingerprint).orElseGet(keys::current);
         String audience = audience(endpoint);
+        String cacheKey = key.fingerprint() + " " + audience;
         Instant now = clock.instant();
-        Token token = tokens.get(audience);
+        Token token = tokens.get(cacheKey);
         if (token == null || !now.isBefore(token.renewAt())) {
             if (tokens.size() >= MAX_CACHED) {
                 tokens.values().removeIf(t -> !now.isBefore(t.renewAt()));
             }
-            token = tokens.compute(audience, (aud, old) -> old != null && now.isBefore(old.renewAt()) ? old
-                    : new Token(create(aud, now), now.plus(LIFETIME).minus(RENEW_BEFORE_EXPIRY)));
+            token = tokens.compute(cacheKey, (k, old) -> old != null && now.isBefore(old.renewAt()) ? old
+                    : new Token(create(key, audience, now), now.plus(LIFETIME).minus(RENEW_BEFORE_EXPIRY)));
         }
         return token.header();
     }
 
     /** A freshly signed header, no cache (benchmarks compare it with authorization()). */
     public String create(String audience, Instant now) {
+        return create(keys.current(), audience, now);
+    }
+
+    /** A freshly signed header with that key, no cache. */
+    public String create(VapidKey key, String audience, Instant now) {
         String claims = "{\"aud\":" + quote(audience) + ",\"exp\":" + now.plus(LIFETIME).getEpochSecond()
                 + ",\"sub\":" + quote(keys.subject()) + "}";
         String signingInput = JWT_HEADER + "." + base64Url(claims.getBytes(StandardCharsets.UTF_8));
         try {
             // JWS ES256 (RFC 7518 section 3.4) wants r||s, 64 bytes, not DER: the P1363 format
             Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
-            signer.initSign(keys.privateKey());
+            signer.initSign(key.privateKey());
             signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             String jwt = signingInput + "." + base64Url(signer.sign());
-            return "vapid t=" + jwt + ", k=" + keys.publicKeyBase64Url();
+            return "vapid t=" + jwt + ", k=" + key.publicKey();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign the VAPID token: " + e.getMessage(), e);
         }

@@ -41,7 +41,7 @@ class RoutesTest {
     @ParameterizedTest
     @CsvSource({
         "POST, notify", "POST, /notify", "GET, notifications/" + ID, "HEAD, notifications/" + ID, "GET, notifications",
-        "GET, /notifications", "PUT, subscriptions/" + ID + "/user", "DELETE, subscriptions/" + ID + "/user",
+        "GET, /notifications", "PUT, subscriptions/" + ID + "/user", "DELETE, subscriptions/" + ID + "/user", "GET, vapid/keys",
     })
     void aSendTokenMayNotifyReadReportsAndBindUsers(String method, String path) {
         assertThat(Routes.requiredScope(method, path)).isEqualTo(Scope.SEND);
@@ -50,7 +50,8 @@ class RoutesTest {
     @ParameterizedTest
     @CsvSource({
         "DELETE, notifications/" + ID, "DELETE, users/u-1", "GET, users/u-1/subscriptions", "GET, audience",
-        "POST, keys/rotate", "GET, diagnostics", "GET, admin", "GET, ''",
+        "POST, keys/rotate", "GET, diagnostics", "GET, admin", "GET, ''", "POST, vapid/rotate", "DELETE, vapid/keys/abc",
+        "GET, vapid/keys/abc", "POST, vapid/keys", "DELETE, vapid/keys",
         "PUT, notifications/" + ID, "POST, notifications", "DELETE, notifications", "GET, notifications/stats",
         "GET, notifications/" + ID + "/subscriptions", "GET, notifications/../users/u-1", "GET, notifications/" + ID + "/../../audience",
         "GET, notifications/" + ID + ";x=1", "GET, notify", "PUT, notify", "OPTIONS, notify", "POST, notify/", "POST, notify;dry_run=1",

@@ -52,7 +52,7 @@ class SubscriptionStoreTest {
         assertThat(store.load(java.util.List.of(created.id(), UUID.randomUUID().toString())))
                 .satisfies(records -> assertThat(records.get(1)).isNull())
                 .first().satisfies(fields -> assertThat(fields).containsExactly(subscriber.endpoint(),
-                        subscriber.p256dh() + "." + subscriber.authSecret(), null, null));
+                        subscriber.p256dh() + "." + subscriber.authSecret(), null, null, store.vapid.current().fingerprint()));
 
         assertThat(store.delete(created.id(), Removal.UNSUBSCRIBED)).isTrue();
         assertThat(TestRedis.client().exists(prefix + Keys.SUBSCRIPTIONS)).as("the last id went with it").isFalse();
@@ -235,6 +235,67 @@ class SubscriptionStoreTest {
         assertThat(counter("host:fcm.googleapis.com")).isEqualTo("1");
         assertThat(store.upsert(subscription)).isEqualTo(new SubscriptionStore.Upserted(id, false));
         assertThat(TestRedis.client().hlen(prefix + Keys.BY_ENDPOINT)).isEqualTo(1);
+    }
+
+    @Test
+    void eachSubscriptionKeepsTheKeyItWasMadeWithAndARenewalTakesTheCurrentOne() {
+        String first = store.vapid.current().fingerprint();
+        var a = subscription();
+        String aId = store.upsert(a).id();
+        store.vapid = dev.herald.vapid.control.VapidFixture.keys();
+        String second = store.vapid.current().fingerprint();
+        String bId = store.upsert(subscription()).id();
+
+        store.upsert(a);
+        String lateId = store.upsert(subscription().madeWith(first)).id();
+
+        assertThat(store.find(aId)).get().extracting(Subscription::vapidKey).as("a re-post keeps its key").isEqualTo(first);
+        assertThat(store.find(lateId)).get().extracting(Subscription::vapidKey).as("the key the request names").isEqualTo(first);
+        store.delete(lateId, Removal.UNSUBSCRIBED);
+        assertThat(store.find(bId)).get().extracting(Subscription::vapidKey).isEqualTo(second);
+        assertThat(store.perVapidKey()).containsOnly(Map.entry(first, 1L), Map.entry(second, 1L));
+        assertThat(store.audience(List.of()).getJsonObject("vapid_keys").getInt(first)).isEqualTo(1);
+
+        String renewed = store.upsert(new Subscribing(a, null, null, false, aId)).id();
+
+        assertThat(store.find(renewed)).get().extracting(Subscription::vapidKey).as("subscribed anew: the current key").isEqualTo(second);
+        assertThat(store.perVapidKey()).containsOnly(Map.entry(second, 2L));
+        store.delete(bId, Removal.UNSUBSCRIBED);
+        assertThat(store.perVapidKey()).containsOnly(Map.entry(second, 1L));
+    }
+
+    @Test
+    void subscriptionsFromBeforeKeyRotationBelongToTheCurrentKeyOnceConverted() {
+        String id = store.upsert(subscription()).id();
+        String fingerprint = store.vapid.current().fingerprint();
+        TestRedis.client().hdel(prefix + Keys.SUBSCRIPTION + id, "v");
+        TestRedis.client().hdel(prefix + Keys.AUDIENCE, "vapid:" + fingerprint);
+        TestRedis.client().hset(prefix + Keys.AUDIENCE, "version", "2");
+
+        assertThat(store.assignKeys()).isEqualTo(1);
+        assertThat(store.assignKeys()).as("once").isZero();
+
+        assertThat(store.find(id)).get().extracting(Subscription::vapidKey).isEqualTo(fingerprint);
+        assertThat(store.perVapidKey()).containsOnly(Map.entry(fingerprint, 1L));
+        assertThat(TestRedis.client().objectEncoding(prefix + Keys.SUBSCRIPTION + id)).as("compact").isEqualTo("listpack");
+    }
+
+    @Test
+    void deletingWhatAKeyMadeRemovesOnlyThoseWithReasonKeyRemovedAndIsSafeToRepeat() {
+        TestRedis.client().set(prefix + Keys.WEBHOOK_TARGETS, "https://hooks.example/herald");
+        String old = store.vapid.current().fingerprint();
+        var oldIds = IntStream.range(0, 3).mapToObj(i -> store.upsert(subscription()).id()).toList();
+        store.vapid = dev.herald.vapid.control.VapidFixture.keys();
+        String kept = store.upsert(subscription()).id();
+
+        assertThat(store.deleteMadeWith(old)).isEqualTo(3);
+        assertThat(store.deleteMadeWith(old)).as("again: nothing left, nothing announced twice").isZero();
+
+        assertThat(oldIds).allSatisfy(id -> assertThat(store.find(id)).isEmpty());
+        assertThat(store.find(kept)).isPresent();
+        assertThat(store.perVapidKey()).containsOnlyKeys(store.vapid.current().fingerprint());
+        var events = TestRedis.client().xrange(prefix + Keys.WEBHOOK_OUTBOX, (redis.clients.jedis.StreamEntryID) null, null);
+        assertThat(events).hasSize(3).allSatisfy(event -> assertThat(event.getFields().get("data")).contains("\"reason\":\"key removed\""));
     }
 
     static byte[] sha256(String text) {

@@ -1,6 +1,7 @@
 package dev.herald.vapid.control;
 
 import dev.herald.encryption.control.P256;
+import dev.herald.vapid.entity.VapidKey;
 import java.math.BigInteger;
 import java.time.Clock;
 
@@ -21,10 +22,24 @@ public final class VapidFixture {
         VapidKeys keys = new VapidKeys();
         keys.subject = new VapidSubject();
         keys.subject.subject = subject;
-        keys.privateKey = P256.privateKey(privateKey);
-        keys.publicKeyBytes = P256.publicFromPrivate(privateKey);
-        keys.publicKey = P256.publicKey(keys.publicKeyBytes);
+        VapidKey key = VapidKeys.key(privateKey, null, true);
+        keys.configured = java.util.List.of(key);
+        keys.configuredCurrent = true;
+        keys.configuredPublicKey = java.util.Optional.empty();
         keys.source = "test";
+        keys.ring = new VapidKeys.Ring(key, java.util.Map.of(key.fingerprint(), key), System.nanoTime());
+        return keys;
+    }
+
+    /** The keyring an instance on that Redis and prefix has (when none is configured): the key in Redis, generated if none. */
+    public static VapidKeys inRedis(dev.herald.platform.control.Redis redis) {
+        VapidKeys keys = new VapidKeys();
+        keys.subject = new VapidSubject();
+        keys.subject.subject = SUBJECT;
+        keys.configuredKey = java.util.Optional.empty();
+        keys.configuredFile = java.util.Optional.empty();
+        keys.configuredPublicKey = java.util.Optional.empty();
+        keys.redis = redis;
         return keys;
     }
 

@@ -92,9 +92,9 @@ class VapidHeadersTest {
         AtomicInteger signed = new AtomicInteger();
         VapidHeaders counting = new VapidHeaders() {
             @Override
-            public String create(String audience, Instant now) {
+            public String create(dev.herald.vapid.entity.VapidKey key, String audience, Instant now) {
                 signed.incrementAndGet();
-                return super.create(audience, now);
+                return super.create(key, audience, now);
             }
         };
         counting.keys = keys;
