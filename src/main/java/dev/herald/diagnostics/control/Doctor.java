@@ -1,6 +1,7 @@
 package dev.herald.diagnostics.control;
 
 import dev.herald.diagnostics.entity.Check;
+import dev.herald.notifications.control.PayloadSettings;
 import dev.herald.platform.control.RedisClock;
 import dev.herald.platform.control.RedisRequirements;
 import dev.herald.push.control.PushServicesSeen;
@@ -52,6 +53,9 @@ public class Doctor {
     @Inject
     PushServicesSeen seen;
 
+    @Inject
+    PayloadSettings payloads;
+
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         for (Check check : checks()) {
             // RedisRequirements logs its own findings at start, one line each
@@ -73,6 +77,7 @@ public class Doctor {
         checks.add(guarded("redis", () -> PlatformChecks.redis(redis.warnings())));
         checks.add(guarded("push.allowed-hosts", () -> PlatformChecks.allowedHosts(endpoints.allowedHosts(), endpoints.allowsInsecure())));
         checks.add(guarded("api.token", () -> PlatformChecks.token(tokens.generated())));
+        checks.add(guarded("public-url", () -> PlatformChecks.publicUrl(payloads.format().publicUrl())));
         try {
             checks.addAll(PushServiceChecks.of(seen.all()));
         } catch (RuntimeException e) {

@@ -52,6 +52,18 @@ final class PlatformChecks {
         return Check.ok(name, "Pushes go only to " + String.join(", ", hosts) + ".");
     }
 
+    /** herald.public-url: without it links stay relative, so Safari cannot show a push without its worker, and clicks count only there. */
+    static Check publicUrl(java.net.URI publicUrl) {
+        String name = "public-url";
+        if (publicUrl == null) {
+            return Check.warn(name, "herald.public-url is not set: the links of every push stay relative, so Safari treats each "
+                    + "as a classic push for its service worker instead of showing it declaratively, and clicks are counted by "
+                    + "the service worker only (no /api/r/ links).", "Set herald.public-url to where Herald's page is served, "
+                    + "e.g. https://push.example.com/ (README \"Payload format\").");
+        }
+        return Check.ok(name, "Links are made absolute against " + publicUrl + ", where clicks are counted too.");
+    }
+
     static Check token(boolean generated) {
         if (generated) {
             return Check.warn("api.token", "The API token was generated at first start and is kept in Redis: whoever reads Redis can "

@@ -24,15 +24,21 @@ public class PayloadSettings {
     @ConfigProperty(name = "herald.payload.legacy-fields")
     boolean legacyFields;
 
-    PayloadFormat format;
+    volatile PayloadFormat format;
 
     /** Created at deployment (TomEE; DeploymentCreationTest), where a malformed setting stops the deployment. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        format = new PayloadFormat(publicUrl.filter(url -> !url.isBlank()).map(PayloadSettings::parse).orElse(null), legacyFields);
+        format();
     }
 
+    /** Read once: at deployment, or earlier when another bean's start needs it (the doctor's checks). */
     public PayloadFormat format() {
-        return format;
+        PayloadFormat known = format;
+        if (known == null) {
+            known = new PayloadFormat(publicUrl.filter(url -> !url.isBlank()).map(PayloadSettings::parse).orElse(null), legacyFields);
+            format = known;
+        }
+        return known;
     }
 
     /** Herald's public address as a base: absolute http(s), and ending in '/' so that api/r/… resolves below it. */

@@ -36,6 +36,15 @@ class PlatformChecksTest {
     }
 
     @Test
+    void withoutAPublicUrlTheDoctorWarnsWithTheFix() {
+        var missing = PlatformChecks.publicUrl(null);
+        assertThat(missing.status()).isEqualTo(Status.WARN);
+        assertThat(missing.detail()).contains("Safari");
+        assertThat(missing.fix()).contains("herald.public-url");
+        assertThat(PlatformChecks.publicUrl(java.net.URI.create("https://push.example.com/")).status()).isEqualTo(Status.OK);
+    }
+
+    @Test
     void aGeneratedTokenWarns() {
         assertThat(PlatformChecks.token(true)).satisfies(check -> assertThat(check.status()).isEqualTo(Status.WARN))
                 .satisfies(check -> assertThat(check.fix()).contains("herald.api.tokens"));
