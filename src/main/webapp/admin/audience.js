@@ -1,5 +1,5 @@
-// The audience overview (GET api/audience): totals, and bar charts per channel, push service and, once the API has
-// them, VAPID key.
+// The audience overview (GET api/audience): totals, and bar charts per channel, push service and VAPID key (by
+// fingerprint, as Diagnostics lists the keys).
 import { call } from './api.js';
 import { barChart } from './chart.js';
 
@@ -16,10 +16,7 @@ export async function show() {
   }
   $('audience-total').textContent = String(overview.subscriptions);
   $('audience-users').textContent = String(overview.users);
-  const charts = [barChart('Per channel', entries(overview.channels), 'channels'),
-    barChart('Per push service', entries(overview.push_services), 'push_services')];
-  if (overview.vapid_keys) {
-    charts.push(barChart('Per VAPID key', entries(overview.vapid_keys), 'vapid_keys'));
-  }
-  $('audience-charts').replaceChildren(...charts);
+  $('audience-charts').replaceChildren(barChart('Per channel', entries(overview.channels), 'channels'),
+    barChart('Per push service', entries(overview.push_services), 'push_services'),
+    barChart('Per VAPID key', entries(overview.vapid_keys), 'vapid_keys'));
 }

@@ -1,19 +1,16 @@
-// The console: one view at a time on #console[data-view], chosen by the URL's hash (#/compose, #/jobs, #/jobs/<id>, #/audience).
+// The console: one view at a time on #console[data-view], chosen by the URL's hash (#/compose, #/jobs, #/jobs/<id>, #/audience, #/diagnostics).
 import { Problem, call, token } from './api.js';
 import * as compose from './compose.js';
 import * as jobs from './jobs.js';
 import * as job from './job.js';
 import * as audience from './audience.js';
+import * as diagnostics from './diagnostics.js';
 
 const root = document.getElementById('console');
 const $ = id => document.getElementById(id);
 
-/**
- * Each view: show(...parts of the hash) when it appears, hide() when another one does.
- * Diagnostics (the VAPID doctor's checks and key rotation, each behind a confirmation) gets its own module and route
- * here once GET /api/diagnostics and /api/vapid/* have landed; until then the console has no such view at all.
- */
-const views = { compose, jobs, job, audience };
+/** Each view: show(...parts of the hash) when it appears, hide() when another one does. */
+const views = { compose, jobs, job, audience, diagnostics };
 let current = null;
 
 function notice(text) {
@@ -96,4 +93,5 @@ addEventListener('hashchange', route);
 compose.init();
 jobs.init();
 job.init();
+diagnostics.init();
 route();

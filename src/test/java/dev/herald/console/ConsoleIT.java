@@ -34,13 +34,15 @@ import org.openqa.selenium.WebElement;
  * needs. The only console errors allowed are the browser's own "Failed to load resource" lines
  * for the 4xx answers a test provokes on purpose (a wrong token, a refused body): Chromium logs every such answer
  * of fetch. Anything else (a CSP violation, an exception, another failed load) fails the test.
+ * Some tests rotate the instance's VAPID key, so every test stands alone in any order: none depends on which key is
+ * current, and the stub checks each push's JWT against the key it names (k) rather than the key at start.
  */
 class ConsoleIT {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String PREFIX = TestRedis.PREFIX.replaceFirst(":$", "") + "-console:";
     static final String SEND_TOKEN = "console-send-token-0123456789abcdef";
-    static final Pattern PROVOKED = Pattern.compile("network: Failed to load resource: the server responded with a status of (400|401|403|413) .*");
+    static final Pattern PROVOKED = Pattern.compile("network: Failed to load resource: the server responded with a status of (400|401|403|409|413) .*");
 
     static MicroProcess herald;
     static PushServiceStub stub;
@@ -64,7 +66,8 @@ class ConsoleIT {
                 "herald.limits.subscribe-per-minute", "0",
                 "herald.limits.test-per-minute", "0"), port, Duration.ofMinutes(4));
         api = new Api(herald.uri("/")).authorized();
-        stub = PushServiceStub.start(api.get("api/subscribe").json().getString("public_key"));
+        // any k: a rotation makes new subscriptions use another key, and Herald signs each push with its subscription's own
+        stub = PushServiceStub.start(null);
         console = herald.uri("/admin/").toString();
         browser = Browser.start();
     }
@@ -301,9 +304,108 @@ class ConsoleIT {
                 "news", redis.scard(PREFIX + "channel:news"), "offers", redis.scard(PREFIX + "channel:offers")));
         assertThat(bars("push_services")).isEqualTo(Map.of("127.0.0.1", Long.parseLong(redis.hget(PREFIX + "audience", "host:127.0.0.1"))));
         assertThat(bars("channels").get("offers")).isGreaterThanOrEqualTo(3L);
-        assertThat(browser.findAll("[data-chart='vapid_keys']"))
-                .as("drawn only once GET /api/audience has vapid_keys").isEmpty();
+        var perKey = new java.util.TreeMap<String, Long>();
+        redis.hgetAll(PREFIX + "audience").forEach((field, count) -> {
+            if (field.startsWith("vapid:") && Long.parseLong(count) > 0) {
+                perKey.put(field.substring("vapid:".length()), Long.parseLong(count));
+            }
+        });
+        assertThat(bars("vapid_keys")).isEqualTo(perKey);
+        assertThat(perKey.values().stream().mapToLong(Long::longValue).sum()).as("every subscription has its key")
+                .isEqualTo(redis.zcard(PREFIX + "subscriptions"));
         screenshots("audience");
+    }
+
+    @Test
+    void theDiagnosticsPageListsTheDoctorsChecksAndTheExampleSubjectWarnsWithItsFix() {
+        signIn();
+        browser.open(console + "#/diagnostics");
+        awaitView("diagnostics");
+        Browser.await(() -> browser.findAll("#diag-checks li[data-check]").isEmpty() ? null : true, WAIT, () -> "the checks");
+
+        var doctor = api.get("api/diagnostics").json();
+        var names = doctor.getJsonArray("checks").stream().map(check -> check.asJsonObject().getString("name")).toList();
+        assertThat(browser.findAll("#diag-checks li[data-check]").stream().map(li -> li.getAttribute("data-check")))
+                .containsExactlyElementsOf(names);
+        assertThat(browser.text("#diag-status")).isEqualTo(doctor.getString("status"));
+        var subject = browser.find("li[data-check='vapid.subject']");
+        assertThat(subject.getAttribute("data-status")).isEqualTo("warn");
+        var expected = doctor.getJsonArray("checks").stream().map(check -> check.asJsonObject())
+                .filter(check -> check.getString("name").equals("vapid.subject")).findFirst().orElseThrow();
+        assertThat(subject.findElement(By.cssSelector(".detail")).getText()).isEqualTo(expected.getString("detail"));
+        assertThat(subject.findElement(By.cssSelector(".fix-text")).getText()).isEqualTo(expected.getString("fix")).isNotBlank();
+        assertThat(Browser.await(() -> browser.findAll("#key-list li[data-current='true']").size() == 1 ? true : null,
+                WAIT, () -> "one current key")).isTrue();
+        screenshots("diagnostics");
+    }
+
+    @Test
+    void rotationWaitsForAConfirmationCancelChangesNothingAndConfirmMakesANewCurrentKeyListedAndServed() {
+        signIn();
+        browser.open(console + "#/diagnostics");
+        awaitView("diagnostics");
+        String before = currentKeyShown();
+        int keysBefore = api.get("api/vapid/keys").jsonArray().size();
+
+        browser.click("#rotate");
+        assertThat(browser.visible("#rotate-confirm")).isTrue();
+        browser.click("#rotate-no");
+        assertThat(browser.visible("#rotate-confirm")).isFalse();
+        assertThat(api.get("api/vapid/keys").jsonArray()).hasSize(keysBefore);
+        assertThat(currentKeyServed()).isEqualTo(before);
+
+        browser.click("#rotate");
+        browser.click("#rotate-yes");
+
+        String after = Browser.await(() -> before.equals(currentKeyShown()) ? null : currentKeyShown(), WAIT, () -> "a new current key");
+        awaitText("#keys-result", after);
+        assertThat(currentKeyServed()).isEqualTo(after);
+        assertThat(api.get("api/vapid/keys").jsonArray()).hasSize(keysBefore + 1);
+        assertThat(browser.find("#key-list li[data-fingerprint='" + before + "']").getAttribute("data-current")).isEqualTo("false");
+    }
+
+    @Test
+    void removingAPreviousKeyAsksFirstIsRefusedClearlyWhileUsedAndForceAsksAgainBeforeRemovingItsSubscriptions() {
+        provokes4xx = true;
+        String old = currentKeyServed();
+        String id = subscribe(stub.subscriber("old-key-" + UUID.randomUUID()));
+        assertThat(api.post("api/vapid/rotate", "{}").status()).isEqualTo(200);
+        signIn();
+        browser.open(console + "#/diagnostics");
+        awaitView("diagnostics");
+        String row = "#key-list li[data-fingerprint='" + old + "']";
+        Browser.await(() -> browser.findAll(row).isEmpty() ? null : true, WAIT, () -> "the previous key " + old);
+
+        browser.click(row + " [data-act='remove']");
+        assertThat(browser.visible(row + " [data-confirm='remove']")).isTrue();
+        browser.click(row + " [data-confirm='remove'] [data-act='no']");
+        assertThat(browser.visible(row + " [data-confirm='remove']")).isFalse();
+        assertThat(api.get("api/subscriptions/" + id).status()).isEqualTo(200);
+
+        browser.click(row + " [data-act='remove']");
+        browser.click(row + " [data-act='remove-yes']");
+        awaitText(row + " [data-key-error]", "subscriptions were made with the key " + old);
+        assertThat(browser.visible(row + " [data-act='force']")).isTrue();
+        assertThat(api.get("api/subscriptions/" + id).status()).isEqualTo(200);
+        for (boolean phone : new boolean[] {false, true}) {
+            browser.emulate(phone, phone);
+            browser.script("arguments[0].scrollIntoView({block: 'center'})", browser.find(row));
+            browser.screenshot("console-diagnostics-key-in-use-" + (phone ? "375-dark" : "desktop"));
+        }
+        browser.emulate(false, false);
+
+        browser.click(row + " [data-act='force']");
+        assertThat(browser.visible(row + " [data-confirm='force']")).isTrue();
+        browser.click(row + " [data-confirm='force'] [data-act='no']");
+        assertThat(api.get("api/subscriptions/" + id).status()).isEqualTo(200);
+        String used = browser.find(row).getAttribute("data-subscriptions");
+        browser.click(row + " [data-act='force']");
+        browser.click(row + " [data-act='force-yes']");
+
+        Browser.await(() -> browser.findAll(row).isEmpty() ? true : null, WAIT, () -> "the key gone from the list");
+        assertThat(browser.text("#keys-result")).contains("Removed the key " + old + " and " + used + " subscription");
+        assertThat(api.get("api/vapid/keys").jsonArray().stream().map(key -> key.asJsonObject().getString("fingerprint"))).doesNotContain(old);
+        assertThat(api.get("api/subscriptions/" + id).status()).isEqualTo(404);
     }
 
     @Test
@@ -320,6 +422,17 @@ class ConsoleIT {
     }
 
     // ---- helpers
+
+    String currentKeyShown() {
+        return Browser.await(() -> browser.findAll("#key-list li[data-current='true']").stream().findFirst()
+                .map(li -> li.getAttribute("data-fingerprint")).orElse(null), WAIT, () -> "the current key in the list");
+    }
+
+    static String currentKeyServed() {
+        var first = api.get("api/vapid/keys").jsonArray().getJsonObject(0);
+        assertThat(first.getBoolean("current")).as("current first").isTrue();
+        return first.getString("fingerprint");
+    }
 
     void signIn() {
         browser.open(console);

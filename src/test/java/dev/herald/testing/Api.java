@@ -61,6 +61,12 @@ public final class Api {
             }
         }
 
+        public jakarta.json.JsonArray jsonArray() {
+            try (var reader = Json.createReader(new StringReader(body))) {
+                return reader.readArray();
+            }
+        }
+
         public String contentType() {
             return headers.firstValue("Content-Type").orElse("");
         }
