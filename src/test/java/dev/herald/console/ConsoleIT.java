@@ -184,7 +184,11 @@ class ConsoleIT {
         awaitView("job");
         var seen = new ArrayList<Integer>();
         Browser.await(() -> {
-            seen.add(Integer.parseInt(browser.find("#job-progress").getAttribute("data-settled")));
+            // absent until the page has drawn the job's first report
+            String settled = browser.find("#job-progress").getAttribute("data-settled");
+            if (settled != null) {
+                seen.add(Integer.parseInt(settled));
+            }
             return "done".equals(browser.text("#job-state")) ? Boolean.TRUE : null;
         }, WAIT, () -> "the job done, saw " + seen);
         seen.add(Integer.parseInt(browser.find("#job-progress").getAttribute("data-settled")));

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Instances that die or stop in the middle of a broadcast, on a Redis of the test's own (append-only
@@ -25,6 +27,9 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * The class itself runs alone, as every IT class does.
  */
 class CrashIT {
+
+    /** Tests that share the machine two at a time hold it for reading; one that must have it alone, for writing. */
+    static final String CPU = "crash-it-cpu";
 
     static final int PREFETCH = 2;
     static final int BATCH = 100;
@@ -77,6 +82,7 @@ class CrashIT {
 
     @Test
     @Execution(ExecutionMode.CONCURRENT)
+    @ResourceLock(value = CPU, mode = ResourceAccessMode.READ)
     void killingTheInstanceThatAcceptedABroadcastLosesNothingAndTheOtherEndsItExactly() throws Exception {
         cluster = Cluster.start(settings("PT3S"), "a", "b");
         var names = fixture.subscribe("k", 2000, Duration.ofMillis(50));
@@ -95,6 +101,8 @@ class CrashIT {
 
     @Test
     @Execution(ExecutionMode.CONCURRENT)
+    // timed by its stop grace period (10 s): it runs alone, never beside another test of this class
+    @ResourceLock(value = CPU, mode = ResourceAccessMode.READ_WRITE)
     void aGracefulStopHandsItsWorkOverAndTheOtherInstanceFinishesWithoutWaitingForClaimIdle() throws Exception {
         // claim-idle far beyond the wait below: only the hand-over can let b finish in time
         cluster = Cluster.start(settings("PT10M"), "a", "b");
@@ -119,6 +127,7 @@ class CrashIT {
 
     @Test
     @Execution(ExecutionMode.CONCURRENT)
+    @ResourceLock(value = CPU, mode = ResourceAccessMode.READ)
     void theOnlyInstanceKilledAndStartedAgainResumesWhatItHeldAndFinishes() throws Exception {
         cluster = Cluster.start(settings("PT30S"), "a");
         var names = fixture.subscribe("r", 1000, Duration.ofMillis(50));
@@ -136,6 +145,7 @@ class CrashIT {
 
     @Test
     @Execution(ExecutionMode.CONCURRENT)
+    @ResourceLock(value = CPU, mode = ResourceAccessMode.READ)
     void aBatchDeliveredMoreOftenThanMaxClaimsIsDeadLetteredAndTheJobStillEnds() throws Exception {
         cluster = Cluster.start(settings("PT30S"), "a");
         fixture.subscribe("d", 600, Duration.ofMillis(50));
@@ -164,6 +174,7 @@ class CrashIT {
 
     @Test
     @Execution(ExecutionMode.CONCURRENT)
+    @ResourceLock(value = CPU, mode = ResourceAccessMode.READ)
     void aSendToListedSubscriptionsIsDeliveredWhileABroadcastIsStuckInEveryBulkPlace() throws Exception {
         var settings = settings("PT30S");
         settings.put("herald.delivery.batch-size", "10");
