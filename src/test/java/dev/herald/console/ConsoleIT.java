@@ -365,7 +365,8 @@ class ConsoleIT {
         awaitText("#keys-result", after);
         assertThat(currentKeyServed()).isEqualTo(after);
         assertThat(api.get("api/vapid/keys").jsonArray()).hasSize(keysBefore + 1);
-        assertThat(browser.find("#key-list li[data-fingerprint='" + before + "']").getAttribute("data-current")).isEqualTo("false");
+        assertThat(browser.script("return document.querySelector(\"#key-list li[data-fingerprint='" + before + "']\").dataset.current"))
+                .isEqualTo("false");
     }
 
     @Test
@@ -428,8 +429,9 @@ class ConsoleIT {
     // ---- helpers
 
     String currentKeyShown() {
-        return Browser.await(() -> browser.findAll("#key-list li[data-current='true']").stream().findFirst()
-                .map(li -> li.getAttribute("data-fingerprint")).orElse(null), WAIT, () -> "the current key in the list");
+        // read in one script: the list is drawn again after each answer, so an element found a moment ago may be gone
+        return Browser.await(() -> (String) browser.script("const li = document.querySelector(\"#key-list li[data-current='true']\");"
+                + " return li ? li.dataset.fingerprint : null;"), WAIT, () -> "the current key in the list");
     }
 
     static String currentKeyServed() {

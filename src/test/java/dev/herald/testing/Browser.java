@@ -212,7 +212,13 @@ public final class Browser implements AutoCloseable {
     public static <T> T await(Supplier<T> probe, Duration timeout, Supplier<String> expected) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            T value = probe.get();
+            T value;
+            try {
+                value = probe.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+                // the page drew that element again between finding and reading it: look again
+                value = null;
+            }
             if (value != null) {
                 return value;
             }
