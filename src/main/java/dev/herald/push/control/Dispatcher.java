@@ -133,7 +133,10 @@ public class Dispatcher {
             senders.submit(() -> {
                 Settled settled;
                 try {
-                    settled = attempt(push, host, service);
+                    // again once a permit is ours: the breaker may have tripped while this push waited for one,
+                    // so at most the pushes already in flight when it trips still go
+                    settled = breaker.stopped(push.jobId(), who, System.nanoTime()) ? Settled.fail(stoppedReason(who))
+                            : attempt(push, host, service);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "notification " + push.jobId() + ": the push to " + push.subscriptionId()
                             + " failed inside Herald", e);
