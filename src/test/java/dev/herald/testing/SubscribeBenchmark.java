@@ -46,6 +46,7 @@ public final class SubscribeBenchmark {
         try (var in = SubscribeBenchmark.class.getResourceAsStream("/bench/subscribe.lua")) {
             Files.write(script, in.readAllBytes());
         }
+        installWrk();
         var keys = TestSubscriber.create();
         // the server's own JIT and collector, not the tests' quick-start options: this measures speed
         try (var micro = MicroProcess.start(settings, MicroProcess.freePort(), Duration.ofMinutes(4), List.of("-Xmx512m"))) {
@@ -71,6 +72,21 @@ public final class SubscribeBenchmark {
             TestRedis.deleteAll(prefix);
         }
         System.exit(0);
+    }
+
+    /** The load tool is Debian's wrk: installed here when missing (the machine has Debian's package registry, and the benchmark runs as root). */
+    static void installWrk() throws IOException, InterruptedException {
+        if (run(List.of("sh", "-c", "command -v wrk")) == 0) {
+            return;
+        }
+        System.out.println("wrk is missing: apt-get install wrk");
+        if (run(List.of("sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk")) != 0) {
+            throw new IllegalStateException("wrk is not installed and apt-get could not install it: apt-get install wrk (the Debian package)");
+        }
+    }
+
+    static int run(List<String> command) throws IOException, InterruptedException {
+        return new ProcessBuilder(command).inheritIO().redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }
 
     static String wrk(String base, Path script, TestSubscriber keys, int connections, int seconds) throws IOException, InterruptedException {
