@@ -25,7 +25,7 @@ public class EncryptionBenchmark {
 
     @Setup
     public void setUp() {
-        encryption = new PayloadEncryption();
+        encryption = new PayloadEncryption(true);
         subscriber = TestSubscriber.create();
         typical = "{\"title\":\"Build finished\",\"body\":\"herald#42 passed in 3m12s\",\"url\":\"https://ci.example/herald/42\"}"
                 .getBytes(StandardCharsets.UTF_8);

@@ -39,7 +39,7 @@ class PushServiceStubTest {
     }
 
     byte[] body() {
-        return new dev.herald.encryption.control.PayloadEncryption().encrypt("hi".getBytes(), subscriber.p256dh(), subscriber.authSecret());
+        return new dev.herald.encryption.control.PayloadEncryption(true).encrypt("hi".getBytes(), subscriber.p256dh(), subscriber.authSecret());
     }
 
     int post(Map<String, String> headers, byte[] body) throws Exception {
@@ -121,7 +121,7 @@ class PushServiceStubTest {
     @Test
     void refusesABodyEncryptedForAnotherSubscriber() throws Exception {
         TestSubscriber other = TestSubscriber.create();
-        byte[] foreign = new dev.herald.encryption.control.PayloadEncryption().encrypt("hi".getBytes(), other.p256dh(), other.authSecret());
+        byte[] foreign = new dev.herald.encryption.control.PayloadEncryption(true).encrypt("hi".getBytes(), other.p256dh(), other.authSecret());
 
         assertThat(post(validHeaders(), foreign)).isEqualTo(400);
         assertThat(onlyRejection()).contains("decrypt");

@@ -1,7 +1,9 @@
 package dev.herald.encryption.control;
 
-import dev.herald.encryption.control.P256;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -9,6 +11,8 @@ import java.security.SecureRandom;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import nl.martijndwars.webpush.HttpEce;
 import nl.martijndwars.webpush.Utils;
 
@@ -18,11 +22,14 @@ import nl.martijndwars.webpush.Utils;
  * The HKDF steps are web-push's (HttpEce.hkdfExpand, the key schedule its Encoding.AES128GCM
  * uses). Its encrypt() is not: it asks the JVM-wide provider "BC" by name, which may be the
  * server's (WildFly) and reject our class loader's key types, and registering ours from a WAR
- * leaks on redeploy. The key pair and ECDH are BouncyCastle's curve arithmetic called directly
- * (Ephemeral), no JCA key objects in between: they are most of a push's CPU. AES-GCM is the JDK's.
+ * leaks on redeploy. The key pair and ECDH, most of a push's CPU, come from EphemeralKeys:
+ * BoringSSL through Conscrypt where it loads, else BouncyCastle's curve arithmetic called directly.
+ * AES-GCM is the JDK's.
  */
 @ApplicationScoped
 public class PayloadEncryption {
+
+    static final Logger LOG = Logger.getLogger(PayloadEncryption.class.getName());
 
     /** RFC 8291 section 4: 4096 bytes - 86 header - 16 tag - 1 delimiter. */
     public static final int MAX_PLAINTEXT = 3993;
@@ -32,6 +39,38 @@ public class PayloadEncryption {
     // searches the providers each time; both showed up in the fan-out profile
     static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(PayloadEncryption::drbg);
     static final ThreadLocal<Cipher> AES_GCM = ThreadLocal.withInitial(PayloadEncryption::aesGcm);
+
+    @Inject
+    @ConfigProperty(name = "herald.encryption.native")
+    boolean allowNative;
+
+    volatile EphemeralKeys keys;
+
+    public PayloadEncryption() {
+    }
+
+    /** Outside a container (tests, benchmarks). */
+    public PayloadEncryption(boolean allowNative) {
+        this.allowNative = allowNative;
+        keys();
+    }
+
+    /** Chosen at deployment (TomEE; DeploymentCreationTest), so that the first broadcast does not load a native library. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        keys();
+    }
+
+    /** Which implementation makes the one-message keys: chosen once (the doctor reports it). */
+    public synchronized EphemeralKeys keys() {
+        EphemeralKeys known = keys;
+        if (known == null) {
+            known = EphemeralKeys.choose(allowNative);
+            keys = known;
+            EphemeralKeys chosen = known;
+            LOG.info(() -> "message encryption: P-256 key pairs and ECDH by " + chosen.description());
+        }
+        return known;
+    }
 
     /**
      * Encrypts one push message for a subscription's keys (base64url p256dh and auth).
@@ -44,7 +83,12 @@ public class PayloadEncryption {
         byte[] salt = new byte[16];
         random.nextBytes(salt);
         // RFC 8291 section 3.1: a new key pair for every message
-        return encrypt(plaintext, decode(p256dh, "p256dh"), decode(auth, "auth"), Ephemeral.create(random), salt);
+        return encrypt(plaintext, decode(p256dh, "p256dh"), decode(auth, "auth"), current().create(random), salt);
+    }
+
+    private EphemeralKeys current() {
+        EphemeralKeys known = keys;
+        return known != null ? known : keys();
     }
 
     /** Test hook: a fixed sender key and salt reproduce RFC 8291 Appendix A. */

@@ -25,11 +25,11 @@ class PayloadEncryptionTest {
     static final String SALT = "DGv6ra1nlYgDCS1FRnbzlw";
     static final String BODY = "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN";
 
-    final PayloadEncryption encryption = new PayloadEncryption();
+    final PayloadEncryption encryption = new PayloadEncryption(true);
 
     @Test
     void reproducesRfc8291AppendixAByteForByte() throws Exception {
-        Ephemeral sender = Ephemeral.of(new BigInteger(1, P256.fromBase64Url(AS_PRIVATE)));
+        Ephemeral sender = JavaEphemeral.of(new BigInteger(1, P256.fromBase64Url(AS_PRIVATE)));
 
         byte[] body = encryption.encrypt(PLAINTEXT.getBytes(StandardCharsets.UTF_8), P256.fromBase64Url(UA_PUBLIC),
                 P256.fromBase64Url(AUTH_SECRET), sender, P256.fromBase64Url(SALT));

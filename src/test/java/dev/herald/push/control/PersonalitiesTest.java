@@ -72,7 +72,7 @@ class PersonalitiesTest {
         // a subscription made with another application server key: the service refuses our VAPID key
         String expectedKey = reason == Case.CONFIGURATION ? "BAnotherApplicationServerKey" : KEYS.publicKeyBase64Url();
         try (var stub = PushServiceStub.start(expectedKey, personality)) {
-            var client = new PushClient(new PayloadEncryption(), VapidFixture.headers(KEYS), EndpointPolicies.allowingInsecure("127.0.0.1"),
+            var client = new PushClient(new PayloadEncryption(true), VapidFixture.headers(KEYS), EndpointPolicies.allowingInsecure("127.0.0.1"),
                     Duration.ofSeconds(2), Duration.ofSeconds(30));
             TestSubscriber subscriber;
             if (reason == Case.GONE) {

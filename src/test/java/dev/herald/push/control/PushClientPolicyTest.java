@@ -28,7 +28,7 @@ class PushClientPolicyTest {
     VapidKeys keys = VapidFixture.keys();
 
     PushResult send(EndpointPolicy policy, TestSubscriber subscriber) throws Exception {
-        var sender = new PushClient(new PayloadEncryption(), VapidFixture.headers(keys), policy, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        var sender = new PushClient(new PayloadEncryption(true), VapidFixture.headers(keys), policy, Duration.ofSeconds(2), Duration.ofSeconds(30));
         return sender.send(new Subscription(subscriber.endpoint(), null, new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret())),
                 PAYLOAD, new PushOptions(60, null, null));
     }

@@ -39,7 +39,7 @@ class PushClientTest {
     @BeforeEach
     void start() {
         stub = PushServiceStub.start(keys.publicKeyBase64Url());
-        sender = new PushClient(new PayloadEncryption(), VapidFixture.headers(keys), EndpointPolicies.allowingInsecure("127.0.0.1"),
+        sender = new PushClient(new PayloadEncryption(true), VapidFixture.headers(keys), EndpointPolicies.allowingInsecure("127.0.0.1"),
                 Duration.ofSeconds(2), REQUEST_TIMEOUT);
     }
 
@@ -138,7 +138,7 @@ class PushClientTest {
     @Test
     void noAnswerIsATimeoutWithStatusZero() throws Exception {
         stub.respond("gus", timeout());
-        var impatient = new PushClient(new PayloadEncryption(), VapidFixture.headers(keys), EndpointPolicies.allowingInsecure("127.0.0.1"), Duration.ofSeconds(2), Duration.ofMillis(300));
+        var impatient = new PushClient(new PayloadEncryption(true), VapidFixture.headers(keys), EndpointPolicies.allowingInsecure("127.0.0.1"), Duration.ofSeconds(2), Duration.ofMillis(300));
 
         PushResult result = impatient.send(subscription(stub.subscriber("gus")), new byte[]{'{', '}'}, PushOptions.ttl(60));
 
@@ -172,7 +172,7 @@ class PushClientTest {
 
     @Test
     void pushServiceRejectsAForeignVapidKey() throws Exception {
-        var other = new PushClient(new PayloadEncryption(), VapidFixture.headers(VapidFixture.keys()), EndpointPolicies.allowingInsecure("127.0.0.1"),
+        var other = new PushClient(new PayloadEncryption(true), VapidFixture.headers(VapidFixture.keys()), EndpointPolicies.allowingInsecure("127.0.0.1"),
                 Duration.ofSeconds(2), REQUEST_TIMEOUT);
 
         PushResult result = other.send(subscription(stub.subscriber("ivy")), new byte[]{'{', '}'}, PushOptions.ttl(60));
