@@ -1,10 +1,10 @@
 package dev.herald.diagnostics.boundary;
 
+import dev.herald.platform.control.JsonBody;
 import dev.herald.diagnostics.control.Doctor;
 import dev.herald.diagnostics.entity.Check;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,8 +23,8 @@ public class DiagnosticsResource {
     @GET
     public JsonObject diagnose() {
         var checks = doctor.checks();
-        var list = Json.createArrayBuilder();
+        var list = JsonBody.array();
         checks.stream().map(Check::toJson).forEach(list::add);
-        return Json.createObjectBuilder().add("status", Doctor.worst(checks).word()).add("checks", list).build();
+        return JsonBody.object().add("status", Doctor.worst(checks).word()).add("checks", list).build();
     }
 }

@@ -1,9 +1,9 @@
 package dev.herald.diagnostics.control;
 
+import dev.herald.platform.control.JsonBody;
 import dev.herald.diagnostics.entity.Check;
 import dev.herald.encryption.control.P256;
 import dev.herald.vapid.entity.VapidKey;
-import jakarta.json.Json;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -104,7 +104,7 @@ final class VapidChecks {
         }
         String claims = new String(Base64.getUrlDecoder().decode(matcher.group(1).split("\\.")[1]), StandardCharsets.UTF_8);
         long exp;
-        try (var reader = Json.createReader(new StringReader(claims))) {
+        try (var reader = JsonBody.PROVIDER.createReader(new StringReader(claims))) {
             exp = reader.readObject().getJsonNumber("exp").longValueExact();
         }
         Duration lifetime = Duration.ofSeconds(exp - now.getEpochSecond());

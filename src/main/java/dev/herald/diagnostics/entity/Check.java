@@ -1,6 +1,6 @@
 package dev.herald.diagnostics.entity;
 
-import jakarta.json.Json;
+import dev.herald.platform.control.JsonBody;
 import jakarta.json.JsonObject;
 import java.util.Locale;
 
@@ -29,7 +29,7 @@ public record Check(String name, Status status, String detail, String fix) {
     }
 
     public JsonObject toJson() {
-        var json = Json.createObjectBuilder().add("name", name).add("status", status.word()).add("detail", detail);
+        var json = JsonBody.object().add("name", name).add("status", status.word()).add("detail", detail);
         return (fix == null ? json.addNull("fix") : json.add("fix", fix)).build();
     }
 

@@ -1,6 +1,6 @@
 package dev.herald.engagement.entity;
 
-import jakarta.json.Json;
+import dev.herald.platform.control.JsonBody;
 import jakarta.json.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,9 +19,9 @@ public record EngagementCounts(long shown, long clicked, long closed, Map<String
     }
 
     public JsonObject toJson() {
-        var byAction = Json.createObjectBuilder();
+        var byAction = JsonBody.object();
         new TreeMap<>(actions).forEach(byAction::add);
-        return Json.createObjectBuilder().add("shown", shown).add("clicked", clicked).add("closed", closed)
+        return JsonBody.object().add("shown", shown).add("clicked", clicked).add("closed", closed)
                 .add("actions", byAction).add("approximate", approximate).build();
     }
 }

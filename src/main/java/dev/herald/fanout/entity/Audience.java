@@ -1,6 +1,6 @@
 package dev.herald.fanout.entity;
 
-import jakarta.json.Json;
+import dev.herald.platform.control.JsonBody;
 import java.util.List;
 
 /**
@@ -40,12 +40,12 @@ public sealed interface Audience permits Audience.Everyone, Audience.Listed, Aud
      */
     default String target() {
         if (this instanceof Listed listed) {
-            return Json.createObjectBuilder().add("subscriptions", listed.ids().size()).build().toString();
+            return JsonBody.object().add("subscriptions", listed.ids().size()).build().toString();
         }
         if (this instanceof Union union) {
-            var json = Json.createObjectBuilder();
+            var json = JsonBody.object();
             if (!union.channels().isEmpty()) {
-                json.add("channels", Json.createArrayBuilder(union.channels()));
+                json.add("channels", JsonBody.PROVIDER.createArrayBuilder(union.channels()));
             }
             if (!union.users().isEmpty()) {
                 json.add("users", union.users().size());

@@ -1,7 +1,7 @@
 package dev.herald.fanout.entity;
 
+import dev.herald.platform.control.JsonBody;
 import dev.herald.engagement.entity.EngagementCounts;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -83,13 +83,13 @@ public record JobReport(String id, String state, String title, String target, lo
     }
 
     public JsonObject toJson() {
-        var reasons = Json.createObjectBuilder();
+        var reasons = JsonBody.object();
         failures.forEach(reasons::add);
-        var removedBy = Json.createObjectBuilder();
+        var removedBy = JsonBody.object();
         removals.forEach(removedBy::add);
-        var instances = Json.createObjectBuilder();
+        var instances = JsonBody.object();
         deliveredBy.forEach(instances::add);
-        var json = Json.createObjectBuilder()
+        var json = JsonBody.object()
                 .add("id", id).add("state", state).add("title", title).add("target", targetJson())
                 .add("total", total).add("sent", sent).add("removed", removed)
                 .add("failed", failed).add("pending", pending()).add("failures", reasons).add("removals", removedBy);
@@ -112,7 +112,7 @@ public record JobReport(String id, String state, String title, String target, lo
         if (target == null || target.isEmpty()) {
             return JsonValue.NULL;
         }
-        try (var reader = Json.createReader(new java.io.StringReader(target))) {
+        try (var reader = JsonBody.PROVIDER.createReader(new java.io.StringReader(target))) {
             return reader.readObject();
         }
     }

@@ -1,9 +1,9 @@
 package dev.herald.health.boundary;
 
+import dev.herald.platform.control.JsonBody;
 import dev.herald.health.control.RedisProbe;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -27,9 +27,9 @@ public class HealthResource {
     @GET
     public Response readiness() {
         String status = probe.answers() ? "UP" : "DOWN";
-        var body = Json.createObjectBuilder()
+        var body = JsonBody.object()
                 .add("status", status)
-                .add("checks", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                .add("checks", JsonBody.array().add(JsonBody.object()
                         .add("name", REDIS).add("status", status)))
                 .build();
         return Response.status("UP".equals(status) ? 200 : 503).entity(body).build();

@@ -15,7 +15,6 @@ import dev.herald.platform.control.Uuids;
 import dev.herald.subscriptions.control.Channels;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
@@ -84,7 +83,7 @@ public class NotifyResource {
         var read = JsonBody.readWithBytes(body, MAX_BODY, headers.getLength());
         var notification = NotificationParser.parse(read.json(), channels, payloads.format());
         if (notification.dryRun()) {
-            return Response.ok(Json.createObjectBuilder().add("reach", jobs.reach(notification.audience()))
+            return Response.ok(JsonBody.object().add("reach", jobs.reach(notification.audience()))
                     .add("payload_bytes", DeclarativePayload.forJob(notification.display(), NotificationParser.SOME_JOB_ID, payloads.format()).bytes().length).build()).build();
         }
         var idempotency = IdempotencyKey.of(headers.getRequestHeader(IdempotencyKey.HEADER), bearer(), read.bytes(), idempotencyTtl);
@@ -100,7 +99,7 @@ public class NotifyResource {
             return Response.ok(jobs.report(id).orElseThrow().toJson()).location(location)
                     .header("Preference-Applied", "wait=" + wait.toSeconds());
         }
-        return Response.accepted(Json.createObjectBuilder().add("id", id).build()).location(location);
+        return Response.accepted(JsonBody.object().add("id", id).build()).location(location);
     }
 
     @GET
@@ -128,9 +127,9 @@ public class NotifyResource {
     public JsonObject list(@QueryParam("state") String state, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         var query = ListQuery.of(state, limit, cursor);
         var page = jobs.list(query.state(), query.limit(), query.after());
-        var items = Json.createArrayBuilder();
+        var items = JsonBody.array();
         page.items().forEach(report -> items.add(report.toJson()));
-        var json = Json.createObjectBuilder().add("items", items);
+        var json = JsonBody.object().add("items", items);
         if (page.next() != null) {
             json.add("next", page.next().cursor());
         }

@@ -1,6 +1,6 @@
 package dev.herald.platform.boundary;
 
-import jakarta.json.Json;
+import dev.herald.platform.control.JsonBody;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -69,7 +69,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     /** With a pointer: the RFC 6901 JSON Pointer to the body member the detail is about (an extension member, RFC 9457 section 3.2). */
     static Response.ResponseBuilder problem(int status, String detail, String pointer) {
         String title = title(status);
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JsonBody.object()
                 .add("type", "about:blank")
                 .add("title", title)
                 .add("status", status)

@@ -1,7 +1,6 @@
 package dev.herald.platform.control;
 
 import dev.herald.platform.boundary.PayloadTooLargeException;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -23,7 +22,7 @@ public final class JsonBody {
 
     static final int MAX_DEPTH = 16;
     /**
-     * One provider for the whole application: Json.createObjectBuilder() and friends look the provider up
+     * One provider for the whole application: JsonBody.object() and friends look the provider up
      * through the class loader on every call, which showed up as a hot spot under load.
      */
     public static final JsonProvider PROVIDER = JsonProvider.provider();
@@ -67,7 +66,7 @@ public final class JsonBody {
             throw new BadRequestException("The request body is empty; a JSON object was expected.");
         }
         checkShape(bytes);
-        try (var reader = Json.createReader(new ByteArrayInputStream(bytes))) {
+        try (var reader = JsonBody.PROVIDER.createReader(new ByteArrayInputStream(bytes))) {
             return reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw new BadRequestException("The request body is not valid JSON: " + e.getMessage());
@@ -87,7 +86,7 @@ public final class JsonBody {
     }
 
     static void checkShape(byte[] bytes) {
-        try (JsonParser parser = Json.createParser(new ByteArrayInputStream(bytes))) {
+        try (JsonParser parser = JsonBody.PROVIDER.createParser(new ByteArrayInputStream(bytes))) {
             int depth = 0;
             boolean first = true;
             while (parser.hasNext()) {

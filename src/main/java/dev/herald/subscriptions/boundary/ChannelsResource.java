@@ -1,9 +1,9 @@
 package dev.herald.subscriptions.boundary;
 
+import dev.herald.platform.control.JsonBody;
 import dev.herald.subscriptions.control.Channels;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,8 +21,8 @@ public class ChannelsResource {
 
     @GET
     public JsonArray all() {
-        var array = Json.createArrayBuilder();
-        channels.all().forEach(channel -> array.add(Json.createObjectBuilder().add("id", channel.id()).add("label", channel.label())));
+        var array = JsonBody.array();
+        channels.all().forEach(channel -> array.add(JsonBody.object().add("id", channel.id()).add("label", channel.label())));
         return array.build();
     }
 }

@@ -14,7 +14,6 @@ import dev.herald.subscriptions.entity.Subscribing;
 import dev.herald.vapid.control.VapidKeys;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.ws.rs.Consumes;
@@ -67,7 +66,7 @@ public class SubscriptionsResource {
     @GET
     @Path("subscribe")
     public JsonObject publicKey() {
-        return Json.createObjectBuilder().add("public_key", vapid.publicKeyBase64Url()).build();
+        return JsonBody.object().add("public_key", vapid.publicKeyBase64Url()).build();
     }
 
     @POST
@@ -75,7 +74,7 @@ public class SubscriptionsResource {
     public Response subscribe(InputStream body) {
         JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
         var upserted = store.upsert(request(json));
-        var entity = Json.createObjectBuilder().add("id", upserted.id()).build();
+        var entity = JsonBody.object().add("id", upserted.id()).build();
         URI location = uriInfo.getBaseUriBuilder().path("subscriptions").path(upserted.id()).build();
         return (upserted.created() ? Response.created(location) : Response.ok().location(location))
                 .entity(entity).build();
@@ -193,7 +192,7 @@ public class SubscriptionsResource {
             throw new InvalidField("/client_uuid", "client_uuid must be a string.");
         }
         store.delete(Uuids.check(id.getString(), "a subscription", "/client_uuid"), Removal.UNSUBSCRIBED);
-        return Json.createObjectBuilder().add("message", "unsubscribed").build();
+        return JsonBody.object().add("message", "unsubscribed").build();
     }
 
     @DELETE

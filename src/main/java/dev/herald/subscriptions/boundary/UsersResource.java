@@ -1,10 +1,10 @@
 package dev.herald.subscriptions.boundary;
 
+import dev.herald.platform.control.JsonBody;
 import dev.herald.subscriptions.control.SubscriptionStore;
 import dev.herald.subscriptions.control.UserIds;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -25,16 +25,16 @@ public class UsersResource {
     @GET
     @Path("subscriptions")
     public JsonObject subscriptions(@PathParam("user") String user) {
-        var list = Json.createArrayBuilder();
+        var list = JsonBody.array();
         for (String id : store.userSubscriptions(UserIds.check("user", user))) {
             store.findStored(id).ifPresent(stored -> list.add(stored.toJsonWithUser()));
         }
-        return Json.createObjectBuilder().add("user", user).add("subscriptions", list).build();
+        return JsonBody.object().add("user", user).add("subscriptions", list).build();
     }
 
     /** Removes every subscription of the user, with every index and counter. */
     @DELETE
     public JsonObject erase(@PathParam("user") String user) {
-        return Json.createObjectBuilder().add("removed", store.eraseUser(UserIds.check("user", user))).build();
+        return JsonBody.object().add("removed", store.eraseUser(UserIds.check("user", user))).build();
     }
 }

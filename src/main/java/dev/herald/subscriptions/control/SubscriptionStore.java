@@ -1,5 +1,6 @@
 package dev.herald.subscriptions.control;
 
+import dev.herald.platform.control.JsonBody;
 import dev.herald.platform.control.Events;
 import dev.herald.platform.control.Keys;
 import dev.herald.platform.control.Redis;
@@ -554,15 +555,15 @@ public class SubscriptionStore {
             var counters = pipeline.hgetAll(redis.key(Keys.AUDIENCE));
             var perChannel = channels.stream().map(channel -> pipeline.scard(redis.key(Keys.CHANNEL + channel))).toList();
             pipeline.sync();
-            var channelCounts = jakarta.json.Json.createObjectBuilder();
+            var channelCounts = JsonBody.object();
             for (int i = 0; i < channels.size(); i++) {
                 channelCounts.add(channels.get(i), perChannel.get(i).get());
             }
-            var hostCounts = jakarta.json.Json.createObjectBuilder();
+            var hostCounts = JsonBody.object();
             counted(counters.get(), "host:").forEach(hostCounts::add);
-            var keyCounts = jakarta.json.Json.createObjectBuilder();
+            var keyCounts = JsonBody.object();
             counted(counters.get(), "vapid:").forEach(keyCounts::add);
-            return jakarta.json.Json.createObjectBuilder().add("subscriptions", total.get())
+            return JsonBody.object().add("subscriptions", total.get())
                     .add("users", Long.parseLong(counters.get().getOrDefault("users", "0")))
                     .add("channels", channelCounts).add("push_services", hostCounts).add("vapid_keys", keyCounts).build();
         }

@@ -1,6 +1,6 @@
 package dev.herald.subscriptions.entity;
 
-import jakarta.json.Json;
+import dev.herald.platform.control.JsonBody;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +19,7 @@ public record StoredSubscription(String id, Subscription subscription, List<Stri
 
     /** The public view (GET /api/subscriptions/{id}): never the user, who is personal data. */
     public JsonObjectBuilder toPublicJson() {
-        var channelIds = Json.createArrayBuilder();
+        var channelIds = JsonBody.array();
         channels.forEach(channelIds::add);
         var json = subscription.toJson().add("id", id).add("channels", channelIds).add("failure_streak", failureStreak);
         if (created != null) {

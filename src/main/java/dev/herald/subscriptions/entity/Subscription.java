@@ -1,9 +1,9 @@
 package dev.herald.subscriptions.entity;
 
+import dev.herald.platform.control.JsonBody;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 
 /**
@@ -34,9 +34,6 @@ public record Subscription(String endpoint, Long expirationTime, Keys keys, Stri
         }
     }
 
-    // Json.createReader looks the provider up (a class-path scan) on every call; the fan-out reads thousands a second
-    static final JsonProvider JSON = JsonProvider.provider();
-
     public record Keys(String p256dh, String auth) {
     }
 
@@ -45,13 +42,13 @@ public record Subscription(String endpoint, Long expirationTime, Keys keys, Stri
     }
 
     public JsonObjectBuilder toJson() {
-        JsonObjectBuilder builder = Json.createObjectBuilder().add("endpoint", endpoint);
+        JsonObjectBuilder builder = JsonBody.object().add("endpoint", endpoint);
         if (expirationTime == null) {
             builder.addNull("expirationTime");
         } else {
             builder.add("expirationTime", expirationTime);
         }
-        builder.add("keys", Json.createObjectBuilder().add("p256dh", keys.p256dh()).add("auth", keys.auth()));
+        builder.add("keys", JsonBody.object().add("p256dh", keys.p256dh()).add("auth", keys.auth()));
         if (timezone != null) {
             builder.add("timezone", timezone);
         }
@@ -85,7 +82,7 @@ public record Subscription(String endpoint, Long expirationTime, Keys keys, Stri
 
     /** Reads a record this application stored (its JSON text); input from clients goes through SubscriptionParser. */
     public static Subscription fromStored(String json) {
-        try (var reader = JSON.createReader(new StringReader(json))) {
+        try (var reader = JsonBody.PROVIDER.createReader(new StringReader(json))) {
             return fromStored(reader.readObject());
         }
     }

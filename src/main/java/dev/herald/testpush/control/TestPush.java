@@ -1,5 +1,6 @@
 package dev.herald.testpush.control;
 
+import dev.herald.platform.control.JsonBody;
 import dev.herald.notifications.control.DeclarativePayload;
 import dev.herald.notifications.control.PayloadSettings;
 import dev.herald.notifications.entity.Display;
@@ -12,7 +13,6 @@ import dev.herald.subscriptions.control.SubscriptionStore;
 import dev.herald.subscriptions.entity.Removal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.NotFoundException;
 import java.net.URI;
@@ -78,7 +78,7 @@ public class TestPush {
             case REMOVE -> "gone";
             default -> "failed";
         };
-        return Json.createObjectBuilder()
+        return JsonBody.object()
                 .add("outcome", said)
                 .add("push_service_status", result.status())
                 .add("reason", result.summary())

@@ -1,11 +1,11 @@
 package dev.herald.vapid.boundary;
 
+import dev.herald.platform.control.JsonBody;
 import dev.herald.subscriptions.control.SubscriptionStore;
 import dev.herald.vapid.control.VapidKeys;
 import dev.herald.vapid.entity.VapidKey;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.ClientErrorException;
@@ -39,7 +39,7 @@ public class VapidResource {
     @Path("keys")
     public JsonArray list() {
         Map<String, Long> counts = store.perVapidKey();
-        var list = Json.createArrayBuilder();
+        var list = JsonBody.array();
         keys.all().forEach(key -> list.add(json(key, counts)));
         return list.build();
     }
@@ -63,11 +63,11 @@ public class VapidResource {
         }
         long removed = force ? store.deleteMadeWith(fingerprint) : 0;
         keys.remove(fingerprint);
-        return Json.createObjectBuilder().add("fingerprint", fingerprint).add("removed_subscriptions", removed).build();
+        return JsonBody.object().add("fingerprint", fingerprint).add("removed_subscriptions", removed).build();
     }
 
     JsonObject json(VapidKey key, Map<String, Long> counts) {
-        var json = Json.createObjectBuilder().add("fingerprint", key.fingerprint()).add("public_key", key.publicKey())
+        var json = JsonBody.object().add("fingerprint", key.fingerprint()).add("public_key", key.publicKey())
                 .add("current", key.fingerprint().equals(keys.current().fingerprint()));
         if (key.created() == null) {
             json.addNull("created");

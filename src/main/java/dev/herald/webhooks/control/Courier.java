@@ -1,5 +1,6 @@
 package dev.herald.webhooks.control;
 
+import dev.herald.platform.control.JsonBody;
 import dev.herald.fanout.control.JobStore;
 import dev.herald.fanout.entity.JobReport;
 import dev.herald.platform.control.CommaList;
@@ -14,7 +15,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.http.HttpClient;
@@ -173,14 +173,14 @@ public class Courier {
     /** The JSON sent: id, type, created and data; a job's event carries the job's report as GET /api/notifications/{id} shows it. */
     String body(Claim claim) {
         JsonObject data;
-        try (var reader = Json.createReader(new StringReader(claim.data()))) {
+        try (var reader = JsonBody.PROVIDER.createReader(new StringReader(claim.data()))) {
             data = reader.readObject();
         }
         if (claim.type().startsWith("notification.")) {
             String job = data.getString("notification");
-            data = jobs.report(job).map(JobReport::toJson).orElse(Json.createObjectBuilder().add("id", job).build());
+            data = jobs.report(job).map(JobReport::toJson).orElse(JsonBody.object().add("id", job).build());
         }
-        return Json.createObjectBuilder().add("id", claim.eventId()).add("type", claim.type())
+        return JsonBody.object().add("id", claim.eventId()).add("type", claim.type())
                 .add("created", claim.created().toString()).add("data", data).build().toString();
     }
 
