@@ -37,7 +37,8 @@ import redis.clients.jedis.params.ScanParams;
  * Properties: bench.n, bench.latency (ms), bench.runs, bench.warmup (uncounted runs first, default 0),
  * bench.instances (default 1), bench.xmx, bench.opts (extra server JVM options, for every instance),
  * bench.pin (true: once started, instance i and every thread it makes run on CPU i-1 only, as K instances
- * on K machines would; without it the kernel moves the threads of all JVMs across all CPUs).
+ * on K machines would; without it the kernel moves the threads of all JVMs across all CPUs),
+ * bench.node (true: node web-push 3.6.7 sends to the same subscriptions and stub after each Herald run, NodePeer).
  */
 public final class FanOutBenchmark {
 
@@ -90,6 +91,9 @@ public final class FanOutBenchmark {
         String prefix = "herald-bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         // bench.channel: 3N subscriptions, N of them in the channel "bench", and each run notifies that channel
         boolean channel = Boolean.getBoolean("bench.channel");
+        if (channel && Boolean.getBoolean("bench.node")) {
+            throw new IllegalArgumentException("bench.node sends to every subscription, bench.channel to a third: use one of them");
+        }
         System.out.printf("bench: N=%d, stub latency %d ms, %d runs, %d server instance%s -Xmx%s %s, prefix %s%n", n, latencyMs, runs,
                 instances, instances == 1 ? "" : "s", xmx, opts, prefix);
 
@@ -98,26 +102,40 @@ public final class FanOutBenchmark {
         System.setProperty("sun.net.httpserver.maxIdleConnections", String.valueOf(1024 * instances));
         try (var stub = PushServiceStub.startFast(Duration.ofMillis(latencyMs))) {
             var servers = new ArrayList<Instance>();
+            NodePeer node = null;
             try {
                 long memoryBefore = usedMemory();
                 int stored = channel ? 3 * n : n;
                 fill(prefix, stored, stub, channel);
                 printMemory(prefix, stored, usedMemory() - memoryBefore);
                 servers.addAll(startAll(prefix, instances, xmx, opts));
+                node = Boolean.getBoolean("bench.node") ? NodePeer.start(prefix, stub) : null;
                 for (int i = 1; i <= warmup; i++) {
                     var run = run(servers, prefix, n);
                     System.out.printf("warm-up %d (not counted): %,.0f pushes/s%s%n", i, run.rate(), instances == 1 ? ""
                             : run.shares().stream().map(s -> String.format("%s %.0f%%", s.name(), share(s, run)))
                                     .collect(Collectors.joining(", ", " (", ")")));
+                    if (node != null) {
+                        node.round(run, false);
+                    }
                 }
                 var results = new ArrayList<Run>();
                 for (int i = 1; i <= runs; i++) {
                     var run = run(servers, prefix, n);
                     results.add(run);
                     printRun(i, run);
+                    if (node != null) {
+                        node.round(run, true);
+                    }
                 }
                 printMedian(results, servers, n, latencyMs);
+                if (node != null) {
+                    node.printMedians();
+                }
             } finally {
+                if (node != null) {
+                    node.close();
+                }
                 servers.forEach(server -> server.micro().close());
                 deletePrefix(prefix);
             }
