@@ -39,8 +39,8 @@ const payload = work.payload;
 // Transport. web-push 3.6.7 (src/web-push-lib.js, sendNotification) always sends with https.request,
 // from the endpoint's hostname, port and path only, so an http:// endpoint would get a TLS handshake;
 // and it takes options.agent only when it is `instanceof https.Agent` (anything else, an http.Agent
-// too, is ignored with a warning). The benchmark's push-service stub speaks plain HTTP/1.1, and so
-// does Herald's client to it (it asks for h2c, the JDK stub does not upgrade). So the agent passed
+// too, is ignored with a warning). The benchmark's push-service stub (the JDK's HttpServer) speaks
+// plain HTTP/1.1 only, so Herald's client, which prefers HTTP/2, speaks HTTP/1.1 to it. So the agent passed
 // below is an https.Agent (it passes the check and reaches https.request unchanged) whose
 // createConnection is http.Agent's (net.createConnection): plain TCP instead of tls.connect, nothing
 // else. https.request then writes an ordinary HTTP/1.1 request on those sockets, kept alive and at
