@@ -153,6 +153,11 @@ public class EventTokens {
         }
     }
 
+    /** Whether the secret is already here (no Redis call). */
+    public boolean known() {
+        return secret != null;
+    }
+
     /** Loads the secret (from Redis, the first time): true, so that a caller can retry it while Redis is away. */
     public boolean ready() {
         return secret() != null;

@@ -26,6 +26,14 @@ public class PayloadSettings {
 
     volatile PayloadFormat format;
 
+    public PayloadSettings() {
+    }
+
+    /** Outside a container (tests): this format. */
+    public PayloadSettings(PayloadFormat format) {
+        this.format = format;
+    }
+
     /** Created at deployment (TomEE; DeploymentCreationTest), where a malformed setting stops the deployment. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         format();

@@ -121,6 +121,20 @@ public class PushClient {
         } catch (IllegalArgumentException | NullPointerException e) {
             return new PushResult.NotSent(Why.INVALID_ENDPOINT, String.valueOf(e.getMessage()));
         }
+        return post(endpoint, subscription, payloadJsonUtf8, options);
+    }
+
+    /**
+     * The warm-up at deployment (warmup.control.WarmUp): the whole send path of a push (encryption, the VAPID header, the
+     * HTTP client) to Herald's own loopback sink, which the SSRF rules rightly refuse for any subscription.
+     */
+    public PushResult sendToWarmUpSink(WarmUpSink sink, long push, Subscription.Keys keys, byte[] payloadJsonUtf8, PushOptions options)
+            throws InterruptedException {
+        URI endpoint = sink.endpoint(push);
+        return post(endpoint, new Subscription(endpoint.toString(), null, keys), payloadJsonUtf8, options);
+    }
+
+    PushResult post(URI endpoint, Subscription subscription, byte[] payloadJsonUtf8, PushOptions options) throws InterruptedException {
         byte[] body;
         try {
             body = encryption.encrypt(payloadJsonUtf8, subscription.keys().p256dh(), subscription.keys().auth());

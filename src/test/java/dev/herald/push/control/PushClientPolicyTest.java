@@ -88,4 +88,21 @@ class PushClientPolicyTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void onlyTheWarmUpSinkIsReachedPastTheRulesAndAnOrdinarySendToItsAddressIsStillRefused() throws Exception {
+        var strict = EndpointPolicies.allowingInsecure("fcm.googleapis.com");
+        var sender = new PushClient(new PayloadEncryption(true), VapidFixture.headers(keys), strict, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        var subscriber = TestSubscriber.create();
+        var keysOf = new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret());
+        try (var sink = WarmUpSink.start(Thread::new)) {
+            var warm = sender.sendToWarmUpSink(sink, 1, keysOf, PAYLOAD, new PushOptions(60, null, null));
+            var ordinary = sender.send(new Subscription(sink.endpoint(2).toString(), null, keysOf), PAYLOAD, new PushOptions(60, null, null));
+
+            assertThat(warm).isInstanceOf(PushResult.Answered.class);
+            assertThat(((PushResult.Answered) warm).status()).isEqualTo(201);
+            assertThat(((PushResult.NotSent) ordinary).why()).isEqualTo(PushResult.NotSent.Why.REFUSED_BY_POLICY);
+            assertThat(sink.answered()).isEqualTo(1);
+        }
+    }
 }

@@ -1,0 +1,124 @@
+package dev.herald.push.control;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A push service of Herald's own on loopback, for the warm-up at deployment only: it answers every
+ * request with 201 Created over HTTP/1.1 keep-alive and reads nothing but the request's length.
+ * PushClient sends to it without the SSRF rules (PushClient.sendToWarmUpSink), which is safe
+ * because only this class makes its address. Plain java.net: WildFly hides the JDK's
+ * com.sun.net.httpserver from deployments.
+ */
+public final class WarmUpSink implements AutoCloseable {
+
+    static final byte[] CREATED = "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    static final int MAX_LINE = 8192;
+
+    final ServerSocket socket;
+    final ThreadFactory threads;
+    final AtomicLong answered = new AtomicLong();
+    final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+
+    private WarmUpSink(ServerSocket socket, ThreadFactory threads) {
+        this.socket = socket;
+        this.threads = threads;
+    }
+
+    /** Listens on a free loopback port; each connection is served on a thread of its own from threads. */
+    public static WarmUpSink start(ThreadFactory threads) throws IOException {
+        var sink = new WarmUpSink(new ServerSocket(0, 64, InetAddress.getLoopbackAddress()), threads);
+        threads.newThread(sink::accept).start();
+        return sink;
+    }
+
+    /** Where a warm-up push goes: a new path each time, as every subscription has its own. */
+    public URI endpoint(long push) {
+        return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/warm-up/" + push);
+    }
+
+    /** Requests answered so far. */
+    public long answered() {
+        return answered.get();
+    }
+
+    void accept() {
+        while (!socket.isClosed()) {
+            try {
+                Socket connection = socket.accept();
+                connections.add(connection);
+                threads.newThread(() -> serve(connection)).start();
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    void serve(Socket connection) {
+        try (connection; InputStream in = new BufferedInputStream(connection.getInputStream());
+             OutputStream out = connection.getOutputStream()) {
+            long length;
+            while ((length = contentLength(in)) >= 0) {
+                in.skipNBytes(length);
+                out.write(CREATED);
+                out.flush();
+                answered.incrementAndGet();
+            }
+        } catch (IOException e) {
+            // the client went away, or close() ended the connection
+        } finally {
+            connections.remove(connection);
+        }
+    }
+
+    /** Reads one request's head: its Content-Length (0 when it gives none), or -1 at the end of the connection. */
+    static long contentLength(InputStream in) throws IOException {
+        String line = line(in);
+        if (line == null) {
+            return -1;
+        }
+        long length = 0;
+        while ((line = line(in)) != null && !line.isEmpty()) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
+                length = Long.parseLong(line.substring(colon + 1).trim());
+            }
+        }
+        return line == null ? -1 : length;
+    }
+
+    static String line(InputStream in) throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (bytes.size() == MAX_LINE) {
+                throw new IOException("request line too long");
+            }
+            if (b != '\r') {
+                bytes.write(b);
+            }
+        }
+        return b == -1 && bytes.size() == 0 ? null : bytes.toString(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+        for (Socket connection : connections) {
+            connection.close(); // ends its thread; the client drops the connection from its pool at its next use
+        }
+    }
+}

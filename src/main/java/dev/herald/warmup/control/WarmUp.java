@@ -1,0 +1,198 @@
+package dev.herald.warmup.control;
+
+import dev.herald.encryption.control.P256;
+import dev.herald.engagement.control.EventTokens;
+import dev.herald.notifications.control.DeclarativePayload;
+import dev.herald.notifications.control.NotificationParser;
+import dev.herald.notifications.control.PayloadSettings;
+import dev.herald.platform.control.JsonBody;
+import dev.herald.platform.control.Uuids;
+import dev.herald.push.control.Outcome;
+import dev.herald.push.control.PushClient;
+import dev.herald.push.control.WarmUpSink;
+import dev.herald.push.entity.PushOptions;
+import dev.herald.push.entity.PushResult;
+import dev.herald.subscriptions.entity.Subscription;
+import dev.herald.warmup.entity.WarmUpState;
+import dev.herald.warmup.entity.WarmUpState.Phase;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.StringReader;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Warms a fresh instance's hot paths at deployment, so that its first broadcast is not its slowest (README
+ * "Performance"): the message JSON, engagement tokens, encryption, the VAPID header, the HTTP client and the rule table
+ * of every push run herald.warm-up.pushes times, on a few threads, exactly as a broadcast runs them, against a sink of
+ * Herald's own on loopback (WarmUpSink). Nothing goes to a push service and nothing is written to Redis. Readiness is
+ * DOWN while it runs (a load balancer keeps visitors away for those seconds); a failure is logged and ends it early.
+ */
+@ApplicationScoped
+public class WarmUp {
+
+    static final Logger LOG = Logger.getLogger(WarmUp.class.getName());
+    /** Threads that send at once: enough for the HTTP client's connection pool and selector to work as in a broadcast. */
+    static final int THREADS = 8;
+    static final PushOptions OPTIONS = new PushOptions(60, "normal", null);
+    static final Duration RETRY_AFTER_DEFAULT = Duration.ofSeconds(60);
+    static final Duration RETRY_AFTER_MAX = Duration.ofHours(1);
+    static final String NOTIFICATION = """
+            {"title": "Herald warms up", "body": "A message like a broadcast's, sent to Herald's own loopback sink only.",
+             "url": "/warm-up", "icon": "/icon.png", "tag": "warm-up", "actions": [{"action": "open", "title": "Open"}],
+             "data": {"warm": true}}""";
+
+    @Inject
+    PushClient client;
+
+    @Inject
+    PayloadSettings payloads;
+
+    @Inject
+    EventTokens tokens;
+
+    @Inject
+    @ConfigProperty(name = "herald.warm-up.pushes")
+    int pushes;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    final AtomicReference<WarmUpState> state = new AtomicReference<>(new WarmUpState(Phase.RUNNING, 0, Duration.ZERO, "not started"));
+    final AtomicLong sent = new AtomicLong();
+    volatile long startedNanos;
+    volatile boolean stopping;
+    volatile WarmUpSink sink;
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        if (pushes <= 0) {
+            state.set(new WarmUpState(Phase.OFF, 0, Duration.ZERO, "herald.warm-up.pushes is " + pushes));
+            return;
+        }
+        startedNanos = System.nanoTime();
+        state.set(new WarmUpState(Phase.RUNNING, 0, Duration.ZERO, "warming the delivery path with " + pushes + " pushes to a loopback sink"));
+        threads.newThread(this::run).start();
+    }
+
+    /** Where it is: readiness reports it. */
+    public WarmUpState state() {
+        WarmUpState known = state.get();
+        return known.phase() == Phase.RUNNING && startedNanos != 0
+                ? new WarmUpState(Phase.RUNNING, sent.get(), Duration.ofNanos(System.nanoTime() - startedNanos), known.detail()) : known;
+    }
+
+    void run() {
+        try (var opened = WarmUpSink.start(threads)) {
+            sink = opened;
+            var message = message();
+            var keys = keys();
+            var workers = new ArrayList<Thread>();
+            var failure = new AtomicReference<Throwable>();
+            for (int t = 0; t < THREADS; t++) {
+                var worker = threads.newThread(() -> {
+                    try {
+                        long push;
+                        while (!stopping && failure.get() == null && (push = sent.getAndIncrement()) < pushes) {
+                            send(opened, push, message, keys);
+                        }
+                    } catch (RuntimeException | InterruptedException e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                workers.add(worker);
+                worker.start();
+            }
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            sent.set(Math.min(sent.get(), pushes));
+            Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            long answered = opened.answered();
+            state.set(new WarmUpState(Phase.DONE, answered, took, answered + " pushes to a loopback sink in " + took.toMillis() + " ms"));
+            LOG.info(() -> "warm-up: " + answered + " pushes through the delivery path to a loopback sink in " + took.toMillis() + " ms");
+        } catch (Throwable e) {
+            Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+            String why = stopping ? "stopped by undeployment" : String.valueOf(e);
+            state.set(new WarmUpState(Phase.FAILED, Math.min(sent.get(), pushes), took, why));
+            if (!stopping) {
+                LOG.log(Level.WARNING, "warm-up ended early (the first broadcast will be slower, nothing else changes): " + why, e);
+            }
+        } finally {
+            sink = null;
+        }
+    }
+
+    /** One push as a broadcast makes it: the job's message with this push's engagement token, sent, its answer judged. */
+    void send(WarmUpSink to, long push, Message message, Subscription.Keys keys) throws InterruptedException {
+        byte[] payload = EventTokens.fill(message.parts(), token(message.jobId()));
+        PushResult result = client.sendToWarmUpSink(to, push, keys, payload, OPTIONS);
+        Outcome.classify(result, "127.0.0.1", RETRY_AFTER_DEFAULT, RETRY_AFTER_MAX);
+        if (!(result instanceof PushResult.Answered answered) || answered.status() != 201) {
+            throw new IllegalStateException("the loopback sink answered " + result);
+        }
+    }
+
+    /** A real token while the secret is known; a made-up one of the same length while Redis is away (nothing checks it). */
+    byte[] token(String jobId) {
+        if (tokens.known()) {
+            return tokens.token(jobId, Uuids.random());
+        }
+        byte[] made = new byte[48];
+        new SecureRandom().nextBytes(made);
+        return Base64.getUrlEncoder().withoutPadding().encode(made);
+    }
+
+    record Message(String jobId, byte[][] parts) {
+    }
+
+    Message message() {
+        String jobId = Uuids.random();
+        try (var reader = JsonBody.PROVIDER.createReader(new StringReader(NOTIFICATION))) {
+            var display = NotificationParser.parse(reader.readObject()).display();
+            return new Message(jobId, EventTokens.split(DeclarativePayload.forJob(display, jobId, payloads.format()).bytes()));
+        }
+    }
+
+    /** A browser's keys, made here: p256dh an uncompressed P-256 point, auth 16 random bytes. */
+    static Subscription.Keys keys() throws GeneralSecurityException {
+        var generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        byte[] auth = new byte[16];
+        new SecureRandom().nextBytes(auth);
+        var encoder = Base64.getUrlEncoder().withoutPadding();
+        return new Subscription.Keys(encoder.encodeToString(P256.uncompressed((ECPublicKey) generator.generateKeyPair().getPublic())),
+                encoder.encodeToString(auth));
+    }
+
+    @PreDestroy
+    void stop() {
+        stopping = true;
+        WarmUpSink open = sink;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (java.io.IOException e) {
+                // closing anyway
+            }
+        }
+    }
+}
