@@ -129,6 +129,9 @@ public final class FanOutBenchmark {
                     }
                 }
                 printMedian(results, servers, n, latencyMs);
+                if (warmup == 0 && results.size() >= 2) {
+                    printFirstBroadcast(results);
+                }
                 if (node != null) {
                     node.printMedians();
                 }
@@ -176,6 +179,7 @@ public final class FanOutBenchmark {
             }
             for (var server : started) {
                 server.micro().awaitReady(Duration.ofMinutes(4));
+                awaitWarmUp(server);
             }
             System.out.println("servers: " + started.stream().map(s -> s.name() + " pid " + s.pid() + " port " + s.micro().port
                     + " log " + s.micro().log).collect(Collectors.joining("; ")));
@@ -187,6 +191,33 @@ public final class FanOutBenchmark {
             started.forEach(server -> server.micro().close());
             throw e;
         }
+    }
+
+    /** As a load balancer would: no broadcast before readiness is UP, that is before the deployment's warm-up is over. */
+    static void awaitWarmUp(Instance server) throws IOException, InterruptedException {
+        var client = HttpClient.newHttpClient();
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            var response = client.send(HttpRequest.newBuilder(server.micro().uri("/api/health")).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200 || System.nanoTime() > deadline) {
+                var matcher = Pattern.compile("\"name\":\"warm-up\".*?\"phase\":\"(\\w+)\",\"pushes\":(\\d+),\"took_ms\":(\\d+)")
+                        .matcher(response.body());
+                System.out.printf("%s: readiness %d after %.1f s more; warm-up %s%n", server.name(), response.statusCode(),
+                        (System.nanoTime() - start) / 1e9, matcher.find()
+                                ? String.format("%s, %s pushes in %s ms", matcher.group(1), matcher.group(2), matcher.group(3)) : response.body());
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Issue 15's first-broadcast target: run 1 on fresh servers against the median of the later runs. */
+    static void printFirstBroadcast(List<Run> results) {
+        var later = results.subList(1, results.size()).stream().mapToDouble(Run::rate).sorted().toArray();
+        double median = later.length % 2 == 1 ? later[later.length / 2] : (later[later.length / 2 - 1] + later[later.length / 2]) / 2;
+        System.out.printf("FIRST BROADCAST after start: %,.0f pushes/s = %.0f%% of the median of runs 2..%d (%,.0f pushes/s)%n",
+                results.get(0).rate(), 100 * results.get(0).rate() / median, results.size(), median);
     }
 
     /** taskset -a: every thread of instance i (and those it starts later inherit it) on CPU i-1, modulo the CPUs. */

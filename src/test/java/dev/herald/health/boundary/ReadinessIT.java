@@ -38,8 +38,8 @@ class ReadinessIT {
             var warmUp = check(ready, "warm-up");
             assertThat(warmUp.getString("status")).isEqualTo("UP");
             assertThat(warmUp.getJsonObject("data").getString("phase")).as(ready.body()).isEqualTo("done");
-            assertThat(warmUp.getJsonObject("data").getJsonNumber("pushes").longValue()).as("the default herald.warm-up.pushes").isEqualTo(3000);
-            assertThat(warmUp.getJsonObject("data").getJsonNumber("took_ms").longValue()).isPositive();
+            assertThat(number(warmUp.getJsonObject("data"), "pushes")).as("the default herald.warm-up.pushes").isEqualTo(3000);
+            assertThat(number(warmUp.getJsonObject("data"), "took_ms")).isPositive();
             // the test runtime listens on loopback only: HTTP by the pre-boot command, and the data
             // grid Payara Micro starts despite --nohazelcast (6900, all interfaces) is stopped post-boot
             assertThat(ListeningSockets.of(micro.pid())).isNotEmpty()
@@ -78,6 +78,12 @@ class ReadinessIT {
         if (redis != null && redis.isActive()) {
             redis.stop();
         }
+    }
+
+    /** Payara's MP Health gives withData(String, long) as a JSON string, Herald's /api/health as a number. */
+    static long number(JsonObject data, String key) {
+        var value = data.get(key);
+        return value instanceof jakarta.json.JsonNumber number ? number.longValueExact() : Long.parseLong(data.getString(key));
     }
 
     static JsonObject check(Api.Reply reply, String name) {
