@@ -37,7 +37,9 @@ import redis.clients.jedis.params.ScanParams;
  * Properties: bench.n, bench.latency (ms), bench.runs, bench.warmup (uncounted runs first, default 0),
  * bench.instances (default 1), bench.xmx, bench.opts (extra server JVM options, for every instance),
  * bench.pin (true: once started, instance i and every thread it makes run on CPU i-1 only, as K instances
- * on K machines would; without it the kernel moves the threads of all JVMs across all CPUs).
+ * on K machines would; without it the kernel moves the threads of all JVMs across all CPUs),
+ * bench.h2 (true: the push service speaks HTTP/2 over TLS, with bench.maxStreams streams per connection,
+ * default 100; each run also reports the TCP connections it accepted: Http2BenchTarget).
  */
 public final class FanOutBenchmark {
 
@@ -87,6 +89,10 @@ public final class FanOutBenchmark {
         }
         String xmx = System.getProperty("bench.xmx", "256m");
         String opts = System.getProperty("bench.opts", "").trim();
+        var h2 = Http2BenchTarget.fromProperties(latencyMs);
+        if (h2 != null) {
+            opts = (opts + " " + h2.serverOptions()).trim();
+        }
         String prefix = "herald-bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         // bench.channel: 3N subscriptions, N of them in the channel "bench", and each run notifies that channel
         boolean channel = Boolean.getBoolean("bench.channel");
@@ -96,12 +102,12 @@ public final class FanOutBenchmark {
         // the JDK HttpServer closes idle connections beyond 200 (read once, when it first starts);
         // each server keeps up to max-in-flight (256) open, and reconnecting would be measured too
         System.setProperty("sun.net.httpserver.maxIdleConnections", String.valueOf(1024 * instances));
-        try (var stub = PushServiceStub.startFast(Duration.ofMillis(latencyMs))) {
+        try (h2; var stub = PushServiceStub.startFast(Duration.ofMillis(latencyMs))) {
             var servers = new ArrayList<Instance>();
             try {
                 long memoryBefore = usedMemory();
                 int stored = channel ? 3 * n : n;
-                fill(prefix, stored, stub, channel);
+                fill(prefix, stored, h2 != null ? h2::endpoint : stub::endpoint, channel);
                 printMemory(prefix, stored, usedMemory() - memoryBefore);
                 servers.addAll(startAll(prefix, instances, xmx, opts));
                 for (int i = 1; i <= warmup; i++) {
@@ -109,12 +115,18 @@ public final class FanOutBenchmark {
                     System.out.printf("warm-up %d (not counted): %,.0f pushes/s%s%n", i, run.rate(), instances == 1 ? ""
                             : run.shares().stream().map(s -> String.format("%s %.0f%%", s.name(), share(s, run)))
                                     .collect(Collectors.joining(", ", " (", ")")));
+                    if (h2 != null) {
+                        System.out.println(h2.sinceLastRun());
+                    }
                 }
                 var results = new ArrayList<Run>();
                 for (int i = 1; i <= runs; i++) {
                     var run = run(servers, prefix, n);
                     results.add(run);
                     printRun(i, run);
+                    if (h2 != null) {
+                        System.out.println(h2.sinceLastRun());
+                    }
                 }
                 printMedian(results, servers, n, latencyMs);
             } finally {
@@ -420,7 +432,7 @@ public final class FanOutBenchmark {
      * N subscriptions through the real store (SubscriptionStore, its Lua), all to the stub and sharing one key pair; with
      * channel, every third in the channel "bench" and the rest in "other".
      */
-    static void fill(String prefix, int n, PushServiceStub stub, boolean channel) throws Exception {
+    static void fill(String prefix, int n, java.util.function.Function<String, String> endpoint, boolean channel) throws Exception {
         long start = System.nanoTime();
         var keys = TestSubscriber.create("");
         var redis = dev.herald.platform.control.Redises.connect(prefix);
@@ -428,7 +440,7 @@ public final class FanOutBenchmark {
             var store = dev.herald.subscriptions.control.Stores.on(redis);
             var subscriptionKeys = new dev.herald.subscriptions.entity.Subscription.Keys(keys.p256dh(), keys.authSecret());
             for (int i = 0; i < n; i++) {
-                var subscription = new dev.herald.subscriptions.entity.Subscription(stub.endpoint("bench-" + i), null, subscriptionKeys);
+                var subscription = new dev.herald.subscriptions.entity.Subscription(endpoint.apply("bench-" + i), null, subscriptionKeys);
                 store.upsert(new dev.herald.subscriptions.entity.Subscribing(subscription,
                         channel ? List.of(i % 3 == 0 ? "bench" : "other") : null, null, false, null));
             }
