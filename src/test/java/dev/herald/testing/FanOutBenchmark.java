@@ -38,7 +38,9 @@ import redis.clients.jedis.params.ScanParams;
  * bench.instances (default 1), bench.xmx, bench.opts (extra server JVM options, for every instance),
  * bench.pin (true: once started, instance i and every thread it makes run on CPU i-1 only, as K instances
  * on K machines would; without it the kernel moves the threads of all JVMs across all CPUs),
- * bench.node (true: node web-push 3.6.7 sends to the same subscriptions and stub after each Herald run, NodePeer).
+ * bench.node (true: node web-push 3.6.7 sends to the same subscriptions and stub after each Herald run, NodePeer),
+ * bench.h2 (true: the push service speaks HTTP/2 over TLS, with bench.maxStreams streams per connection,
+ * default 100; each run also reports the TCP connections it accepted: Http2BenchTarget).
  */
 public final class FanOutBenchmark {
 
@@ -88,9 +90,16 @@ public final class FanOutBenchmark {
         }
         String xmx = System.getProperty("bench.xmx", "256m");
         String opts = System.getProperty("bench.opts", "").trim();
+        var h2 = Http2BenchTarget.fromProperties(latencyMs);
+        if (h2 != null) {
+            opts = (opts + " " + h2.serverOptions()).trim();
+        }
         String prefix = "herald-bench-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         // bench.channel: 3N subscriptions, N of them in the channel "bench", and each run notifies that channel
         boolean channel = Boolean.getBoolean("bench.channel");
+        if (h2 != null && Boolean.getBoolean("bench.node")) {
+            throw new IllegalArgumentException("bench.node sends over plain HTTP/1.1 to the plain stub: run it without bench.h2");
+        }
         if (channel && Boolean.getBoolean("bench.node")) {
             throw new IllegalArgumentException("bench.node sends to every subscription, bench.channel to a third: use one of them");
         }
@@ -100,13 +109,13 @@ public final class FanOutBenchmark {
         // the JDK HttpServer closes idle connections beyond 200 (read once, when it first starts);
         // each server keeps up to max-in-flight (256) open, and reconnecting would be measured too
         System.setProperty("sun.net.httpserver.maxIdleConnections", String.valueOf(1024 * instances));
-        try (var stub = PushServiceStub.startFast(Duration.ofMillis(latencyMs))) {
+        try (h2; var stub = PushServiceStub.startFast(Duration.ofMillis(latencyMs))) {
             var servers = new ArrayList<Instance>();
             NodePeer node = null;
             try {
                 long memoryBefore = usedMemory();
                 int stored = channel ? 3 * n : n;
-                fill(prefix, stored, stub, channel);
+                fill(prefix, stored, h2 != null ? h2::endpoint : stub::endpoint, channel);
                 printMemory(prefix, stored, usedMemory() - memoryBefore);
                 servers.addAll(startAll(prefix, instances, xmx, opts));
                 node = Boolean.getBoolean("bench.node") ? NodePeer.start(prefix, stub) : null;
@@ -115,6 +124,9 @@ public final class FanOutBenchmark {
                     System.out.printf("warm-up %d (not counted): %,.0f pushes/s%s%n", i, run.rate(), instances == 1 ? ""
                             : run.shares().stream().map(s -> String.format("%s %.0f%%", s.name(), share(s, run)))
                                     .collect(Collectors.joining(", ", " (", ")")));
+                    if (h2 != null) {
+                        System.out.println(h2.sinceLastRun());
+                    }
                     if (node != null) {
                         node.round(run, false);
                     }
@@ -124,6 +136,9 @@ public final class FanOutBenchmark {
                     var run = run(servers, prefix, n);
                     results.add(run);
                     printRun(i, run);
+                    if (h2 != null) {
+                        System.out.println(h2.sinceLastRun());
+                    }
                     if (node != null) {
                         node.round(run, true);
                     }
@@ -469,7 +484,7 @@ public final class FanOutBenchmark {
      * N subscriptions through the real store (SubscriptionStore, its Lua), all to the stub and sharing one key pair; with
      * channel, every third in the channel "bench" and the rest in "other".
      */
-    static void fill(String prefix, int n, PushServiceStub stub, boolean channel) throws Exception {
+    static void fill(String prefix, int n, java.util.function.Function<String, String> endpoint, boolean channel) throws Exception {
         long start = System.nanoTime();
         var keys = TestSubscriber.create("");
         var redis = dev.herald.platform.control.Redises.connect(prefix);
@@ -477,7 +492,7 @@ public final class FanOutBenchmark {
             var store = dev.herald.subscriptions.control.Stores.on(redis);
             var subscriptionKeys = new dev.herald.subscriptions.entity.Subscription.Keys(keys.p256dh(), keys.authSecret());
             for (int i = 0; i < n; i++) {
-                var subscription = new dev.herald.subscriptions.entity.Subscription(stub.endpoint("bench-" + i), null, subscriptionKeys);
+                var subscription = new dev.herald.subscriptions.entity.Subscription(endpoint.apply("bench-" + i), null, subscriptionKeys);
                 store.upsert(new dev.herald.subscriptions.entity.Subscribing(subscription,
                         channel ? List.of(i % 3 == 0 ? "bench" : "other") : null, null, false, null));
             }

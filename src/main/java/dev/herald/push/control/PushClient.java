@@ -21,11 +21,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Sends one encrypted, VAPID-signed message to one push service (RFC 8030 section 5) over the
- * application's single HttpClient. No retries here: the caller decides with Outcome.
+ * application's single HttpClient, at most herald.push.max-streams-per-host at once per https host
+ * (HostStreams). No retries here: the caller decides with Outcome.
  */
 @ApplicationScoped
 public class PushClient {
@@ -49,24 +51,48 @@ public class PushClient {
     @ConfigProperty(name = "herald.push.request-timeout")
     Duration requestTimeout;
 
+    @Inject
+    @ConfigProperty(name = "herald.push.max-streams-per-host")
+    int maxStreamsPerHost;
+
+    /** null: the JVM's default (its trust store); tests trust their own stub's certificate. */
+    SSLContext tls;
+
     HttpClient client;
+    HostStreams streams;
 
     public PushClient() {
     }
 
     /** Outside a container (tests, benchmarks). */
     PushClient(PayloadEncryption encryption, VapidHeaders vapid, EndpointPolicy policy, Duration connectTimeout, Duration requestTimeout) {
+        this(encryption, vapid, policy, connectTimeout, requestTimeout, 100, null);
+    }
+
+    /** Outside a container, with a stream cap per host (0: none) and a TLS context trusting a test push service. */
+    PushClient(PayloadEncryption encryption, VapidHeaders vapid, EndpointPolicy policy, Duration connectTimeout, Duration requestTimeout,
+            int maxStreamsPerHost, SSLContext tls) {
         this.encryption = encryption;
         this.vapid = vapid;
         this.policy = policy;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
+        this.maxStreamsPerHost = maxStreamsPerHost;
+        this.tls = tls;
         start();
     }
 
     @PostConstruct
     void start() {
-        client = HttpClient.newBuilder()
+        if (maxStreamsPerHost < 0) {
+            throw new IllegalStateException("herald.push.max-streams-per-host must be 0 (no cap) or more, not " + maxStreamsPerHost);
+        }
+        streams = new HostStreams(maxStreamsPerHost);
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        client = builder
                 .version(HttpClient.Version.HTTP_2)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout)
@@ -81,7 +107,8 @@ public class PushClient {
     /** Built at deployment, so a bad timeout setting stops the deployment, not the first push. */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         refuseKeyLog(System.getenv("ECE_KEYLOG"));
-        LOG.config(() -> "push HTTP client ready: connect timeout " + connectTimeout + ", request timeout " + requestTimeout);
+        LOG.config(() -> "push HTTP client ready: connect timeout " + connectTimeout + ", request timeout " + requestTimeout
+                + ", at most " + (maxStreamsPerHost == 0 ? "any number of" : maxStreamsPerHost) + " pushes in flight per https host");
     }
 
     /** web-push's HttpEce prints every message's keys to standard output when ECE_KEYLOG=1. */
@@ -154,11 +181,20 @@ public class PushClient {
         if (options.topic() != null) {
             request.header("Topic", options.topic());
         }
+        var gate = streams.gate(endpoint);
+        if (!gate.enter(requestTimeout)) {
+            // the host's streams stayed busy: a transient failure, retried like a timeout
+            return new PushResult.NoAnswer("no stream to the host free within the request timeout");
+        }
         PushResult result;
+        boolean gotAnswer = false;
         try {
             result = answered(client.send(request.build(), ResponseReason::handle));
+            gotAnswer = true;
         } catch (IOException e) {
             result = Failures.result(e);
+        } finally {
+            gate.leave(gotAnswer);
         }
         LOG.log(Level.FINE, "{0} -> {1}", new Object[]{endpoint.getHost(), result});
         return result;
