@@ -127,31 +127,52 @@ public class EventTokens {
     }
 
     byte[] mac(byte[] job, byte[] subscription) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(secret());
-            mac.update("event".getBytes(StandardCharsets.US_ASCII));
-            mac.update(job);
-            return Arrays.copyOf(mac.doFinal(subscription), 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
-        }
+        Mac mac = hmac();
+        mac.update("event".getBytes(StandardCharsets.US_ASCII));
+        mac.update(job);
+        return Arrays.copyOf(mac.doFinal(subscription), 16);
     }
 
     /** One AES block under the job's own key, HMAC-SHA256(secret, "id-key" | job): a permutation, so it only ever hides the id. */
     byte[] crypt(int mode, byte[] job, byte[] block) {
+        Mac mac = hmac();
+        mac.update("id-key".getBytes(StandardCharsets.US_ASCII));
+        byte[] key = Arrays.copyOf(mac.doFinal(job), 16);
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(secret());
-            mac.update("id-key".getBytes(StandardCharsets.US_ASCII));
-            byte[] key = Arrays.copyOf(mac.doFinal(job), 16);
-            Cipher aes = Cipher.getInstance("AES/ECB/NoPadding");
+            Cipher aes = AES.get();
             aes.init(mode, new SecretKeySpec(key, "AES"));
             return aes.doFinal(block);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES and HMAC-SHA256 are part of every JDK", e);
+            throw new IllegalStateException("AES is part of every JDK", e);
         }
     }
+
+    /**
+     * This thread's HMAC-SHA256 under the secret, ready for a new message. Kept per thread (and per instance: tests have
+     * several secrets), because Mac.getInstance and Cipher.getInstance search the providers on every call, which a
+     * broadcast did three times per push. Only JDK objects are kept, so a redeployed WAR's class loader is not held.
+     */
+    Mac hmac() {
+        return hmac.get();
+    }
+
+    final ThreadLocal<Mac> hmac = ThreadLocal.withInitial(() -> {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(secret());
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
+        }
+    });
+
+    static final ThreadLocal<Cipher> AES = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/ECB/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES is part of every JDK", e);
+        }
+    });
 
     /** Whether the secret is already here (no Redis call). */
     public boolean known() {

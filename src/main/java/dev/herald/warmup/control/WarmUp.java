@@ -9,6 +9,7 @@ import dev.herald.platform.control.JsonBody;
 import dev.herald.platform.control.Uuids;
 import dev.herald.push.control.Outcome;
 import dev.herald.push.control.PushClient;
+import dev.herald.push.control.SenderThreads;
 import dev.herald.push.control.WarmUpSink;
 import dev.herald.push.entity.PushOptions;
 import dev.herald.push.entity.PushResult;
@@ -29,8 +30,8 @@ import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -48,8 +49,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class WarmUp {
 
     static final Logger LOG = Logger.getLogger(WarmUp.class.getName());
-    /** Threads that send at once: enough for the HTTP client's connection pool and selector to work as in a broadcast. */
-    static final int THREADS = 8;
+    /** Pushes in flight at once, on the delivery's own sender threads: the HTTP client's pool and selector work as in a broadcast. */
+    static final int IN_FLIGHT = 32;
     static final PushOptions OPTIONS = new PushOptions(60, "normal", null);
     static final Duration RETRY_AFTER_DEFAULT = Duration.ofSeconds(60);
     static final Duration RETRY_AFTER_MAX = Duration.ofHours(1);
@@ -66,6 +67,9 @@ public class WarmUp {
 
     @Inject
     EventTokens tokens;
+
+    @Inject
+    SenderThreads senders;
 
     @Inject
     @ConfigProperty(name = "herald.warm-up.pushes")
@@ -102,26 +106,24 @@ public class WarmUp {
             sink = opened;
             var message = message();
             var keys = keys();
-            var workers = new ArrayList<Thread>();
+            loadTokenSecret();
+            var permits = new Semaphore(IN_FLIGHT);
             var failure = new AtomicReference<Throwable>();
-            for (int t = 0; t < THREADS; t++) {
-                var worker = threads.newThread(() -> {
+            for (long push = 0; push < pushes && !stopping && failure.get() == null; push++) {
+                permits.acquire();
+                long number = push;
+                senders.submit(() -> {
                     try {
-                        long push;
-                        while (!stopping && failure.get() == null && (push = sent.getAndIncrement()) < pushes) {
-                            send(opened, push, message, keys);
-                        }
+                        send(opened, number, message, keys);
+                        sent.incrementAndGet();
                     } catch (RuntimeException | InterruptedException e) {
                         failure.compareAndSet(null, e);
+                    } finally {
+                        permits.release();
                     }
                 });
-                workers.add(worker);
-                worker.start();
             }
-            for (Thread worker : workers) {
-                worker.join();
-            }
-            sent.set(Math.min(sent.get(), pushes));
+            permits.acquire(IN_FLIGHT);
             Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
             if (failure.get() != null) {
                 throw failure.get();
@@ -132,12 +134,21 @@ public class WarmUp {
         } catch (Throwable e) {
             Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
             String why = stopping ? "stopped by undeployment" : String.valueOf(e);
-            state.set(new WarmUpState(Phase.FAILED, Math.min(sent.get(), pushes), took, why));
+            state.set(new WarmUpState(Phase.FAILED, sent.get(), took, why));
             if (!stopping) {
                 LOG.log(Level.WARNING, "warm-up ended early (the first broadcast will be slower, nothing else changes): " + why, e);
             }
         } finally {
             sink = null;
+        }
+    }
+
+    /** The engagement secret, read from Redis here when the deployment could not (Redis away: made-up tokens, same work). */
+    void loadTokenSecret() {
+        try {
+            tokens.ready();
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "warm-up: no engagement secret (" + e + "); warming with made-up tokens");
         }
     }
 

@@ -14,4 +14,8 @@ public final class PushClients {
     public static PushClient of(PayloadEncryption encryption, VapidHeaders vapid, EndpointPolicy policy) {
         return new PushClient(encryption, vapid, policy, Duration.ofSeconds(2), Duration.ofSeconds(10));
     }
+
+    public static SenderThreads senders(java.util.concurrent.ThreadFactory threads, int size) {
+        return new SenderThreads(threads, size);
+    }
 }
