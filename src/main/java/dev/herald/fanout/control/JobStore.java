@@ -12,6 +12,7 @@ import dev.herald.platform.control.Events;
 import dev.herald.platform.control.Keys;
 import dev.herald.platform.control.Redis;
 import dev.herald.platform.control.RedisClock;
+import dev.herald.platform.control.Uuids;
 import dev.herald.platform.control.Script;
 import dev.herald.push.entity.Message;
 import dev.herald.push.entity.PushOptions;
@@ -384,7 +385,7 @@ public class JobStore {
         } else {
             args.addAll(List.of("everyone", "", "", ""));
         }
-        args.add(redis.key(Keys.JOB + "reach:" + java.util.UUID.randomUUID()));
+        args.add(redis.key(Keys.JOB + "reach:" + Uuids.random()));
         return (Long) REACH.run(redis.client(), List.of(), args);
     }
 

@@ -2,6 +2,9 @@ package dev.herald.platform.control;
 
 import dev.herald.platform.boundary.InvalidField;
 import jakarta.ws.rs.BadRequestException;
+import java.nio.ByteBuffer;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -13,8 +16,28 @@ public final class Uuids {
     private Uuids() {
     }
 
+    /**
+     * One generator per thread: UUID.randomUUID() shares one NativePRNG whose lock every request thread of a subscribe
+     * load waited on (and Payara's request tracing takes it too). DRBG is a NIST SP 800-90A generator seeded by the JDK.
+     */
+    static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Uuids::generator);
+
+    /** A random (version 4, RFC 9562) UUID. */
     public static String random() {
-        return UUID.randomUUID().toString();
+        byte[] bytes = new byte[16];
+        RANDOM.get().nextBytes(bytes);
+        bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
+        bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
+        var buffer = ByteBuffer.wrap(bytes);
+        return new UUID(buffer.getLong(), buffer.getLong()).toString();
+    }
+
+    static SecureRandom generator() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     public static boolean valid(String id) {

@@ -6,6 +6,7 @@ import dev.herald.platform.control.Keys;
 import dev.herald.platform.control.Redis;
 import dev.herald.platform.control.RedisClock;
 import dev.herald.platform.control.Script;
+import dev.herald.platform.control.Uuids;
 import dev.herald.subscriptions.entity.Removal;
 import dev.herald.subscriptions.entity.StoredSubscription;
 import dev.herald.subscriptions.entity.Subscribing;
@@ -462,7 +463,7 @@ public class SubscriptionStore {
 
     public Upserted upsert(Subscribing request) {
         var subscription = request.subscription();
-        String newId = UUID.randomUUID().toString();
+        String newId = Uuids.random();
         List<?> result = (List<?>) UPSERT.run(redis.client(), List.of(), List.of(redis.prefix(), endpointHash(subscription.endpoint()),
                 newId, subscription.endpoint(), subscription.keysField(),
                 subscription.expirationTime() == null ? "" : String.valueOf(subscription.expirationTime()),
