@@ -160,7 +160,9 @@ public class Dispatcher {
     Settled attempt(Push push, String host, PushService service) {
         var result = send(push);
         var outcome = Outcome.classify(result, service, retryAfterDefault, retryAfterMax);
-        seen.record(host, outcome);
+        if (client.warmUpSink == null || !client.toWarmUpSink(URI.create(push.subscription().endpoint()))) {
+            seen.record(host, outcome);
+        }
         return switch (outcome.kind()) {
             case SENT -> Settled.sent();
             case REMOVE -> Settled.remove(outcome.reason());

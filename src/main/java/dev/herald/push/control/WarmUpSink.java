@@ -50,6 +50,12 @@ public final class WarmUpSink implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/warm-up/" + push);
     }
 
+    /** Whether the endpoint is one of this sink's: http, 127.0.0.1, its port. */
+    public boolean owns(URI endpoint) {
+        return "http".equalsIgnoreCase(endpoint.getScheme()) && "127.0.0.1".equals(endpoint.getHost())
+                && endpoint.getPort() == socket.getLocalPort() && !socket.isClosed();
+    }
+
     /** Requests answered so far. */
     public long answered() {
         return answered.get();

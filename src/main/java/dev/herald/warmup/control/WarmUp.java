@@ -7,12 +7,12 @@ import dev.herald.notifications.control.NotificationParser;
 import dev.herald.notifications.control.PayloadSettings;
 import dev.herald.platform.control.JsonBody;
 import dev.herald.platform.control.Uuids;
-import dev.herald.push.control.Outcome;
 import dev.herald.push.control.PushClient;
-import dev.herald.push.control.SenderThreads;
+import dev.herald.push.control.Dispatcher;
 import dev.herald.push.control.WarmUpSink;
 import dev.herald.push.entity.PushOptions;
-import dev.herald.push.entity.PushResult;
+import dev.herald.push.entity.Push;
+import dev.herald.push.entity.Settled;
 import dev.herald.subscriptions.entity.Subscription;
 import dev.herald.warmup.entity.WarmUpState;
 import dev.herald.warmup.entity.WarmUpState.Phase;
@@ -40,20 +40,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Warms a fresh instance's hot paths at deployment, so that its first broadcast is not its slowest (README
- * "Performance"): the message JSON, engagement tokens, encryption, the VAPID header, the HTTP client and the rule table
- * of every push run herald.warm-up.pushes times, on a few threads, exactly as a broadcast runs them, against a sink of
- * Herald's own on loopback (WarmUpSink). Nothing goes to a push service and nothing is written to Redis. Readiness is
- * DOWN while it runs (a load balancer keeps visitors away for those seconds); a failure is logged and ends it early.
+ * "Performance"): herald.warm-up.pushes pushes go through the Dispatcher exactly as a batch's do (the message JSON, each
+ * push's engagement token, the in-flight permits and sender threads, encryption, the VAPID header, the HTTP client, the
+ * rule table), to a sink of Herald's own on loopback (WarmUpSink) that PushClient admits past the SSRF rules while it is
+ * open. Nothing goes to a push service and nothing is written to Redis. Readiness is DOWN while it runs (a load balancer
+ * keeps visitors away for those seconds); a failure is logged and ends it early.
  */
 @ApplicationScoped
 public class WarmUp {
 
     static final Logger LOG = Logger.getLogger(WarmUp.class.getName());
-    /** Pushes in flight at once, on the delivery's own sender threads: the HTTP client's pool and selector work as in a broadcast. */
-    static final int IN_FLIGHT = 32;
     static final PushOptions OPTIONS = new PushOptions(60, "normal", null);
-    static final Duration RETRY_AFTER_DEFAULT = Duration.ofSeconds(60);
-    static final Duration RETRY_AFTER_MAX = Duration.ofHours(1);
     static final String NOTIFICATION = """
             {"title": "Herald warms up", "body": "A message like a broadcast's, sent to Herald's own loopback sink only.",
              "url": "/warm-up", "icon": "/icon.png", "tag": "warm-up", "actions": [{"action": "open", "title": "Open"}],
@@ -69,7 +66,7 @@ public class WarmUp {
     EventTokens tokens;
 
     @Inject
-    SenderThreads senders;
+    Dispatcher dispatcher;
 
     @Inject
     @ConfigProperty(name = "herald.warm-up.pushes")
@@ -107,23 +104,26 @@ public class WarmUp {
             var message = message();
             var keys = keys();
             loadTokenSecret();
-            var permits = new Semaphore(IN_FLIGHT);
+            client.admit(opened);
+            var settled = new Semaphore(0);
             var failure = new AtomicReference<Throwable>();
-            for (long push = 0; push < pushes && !stopping && failure.get() == null; push++) {
-                permits.acquire();
-                long number = push;
-                senders.submit(() -> {
-                    try {
-                        send(opened, number, message, keys);
-                        sent.incrementAndGet();
-                    } catch (RuntimeException | InterruptedException e) {
-                        failure.compareAndSet(null, e);
-                    } finally {
-                        permits.release();
-                    }
-                });
+            long dispatched = 0;
+            try {
+                for (long push = 0; push < pushes && !stopping && failure.get() == null; push++) {
+                    dispatcher.dispatch(push(opened, push, message, keys), outcome -> {
+                        if (outcome.kind() == Settled.Kind.SENT) {
+                            sent.incrementAndGet();
+                        } else {
+                            failure.compareAndSet(null, new IllegalStateException("a warm-up push settled " + outcome));
+                        }
+                        settled.release();
+                    });
+                    dispatched++;
+                }
+                settled.acquire((int) dispatched);
+            } finally {
+                client.dismiss(opened);
             }
-            permits.acquire(IN_FLIGHT);
             Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
             if (failure.get() != null) {
                 throw failure.get();
@@ -152,20 +152,18 @@ public class WarmUp {
         }
     }
 
-    /** One push as a broadcast makes it: the job's message with this push's engagement token, sent, its answer judged. */
-    void send(WarmUpSink to, long push, Message message, Subscription.Keys keys) throws InterruptedException {
-        byte[] payload = EventTokens.fill(message.parts(), token(message.jobId()));
-        PushResult result = client.sendToWarmUpSink(to, push, keys, payload, OPTIONS);
-        Outcome.classify(result, "127.0.0.1", RETRY_AFTER_DEFAULT, RETRY_AFTER_MAX);
-        if (!(result instanceof PushResult.Answered answered) || answered.status() != 201) {
-            throw new IllegalStateException("the loopback sink answered " + result);
-        }
+    /** One push as a batch makes it: the job's message with this push's engagement token, to a sink address of its own. */
+    Push push(WarmUpSink to, long number, Message message, Subscription.Keys keys) {
+        String subscriptionId = Uuids.random();
+        byte[] payload = EventTokens.fill(message.parts(), token(message.jobId(), subscriptionId));
+        return new Push(message.jobId(), subscriptionId, new Subscription(to.endpoint(number).toString(), null, keys),
+                new dev.herald.push.entity.Message(payload, OPTIONS), 0, false);
     }
 
     /** A real token while the secret is known; a made-up one of the same length while Redis is away (nothing checks it). */
-    byte[] token(String jobId) {
+    byte[] token(String jobId, String subscriptionId) {
         if (tokens.known()) {
-            return tokens.token(jobId, Uuids.random());
+            return tokens.token(jobId, subscriptionId);
         }
         byte[] made = new byte[48];
         new SecureRandom().nextBytes(made);

@@ -103,6 +103,17 @@ class PushClientPolicyTest {
             assertThat(((PushResult.Answered) warm).status()).isEqualTo(201);
             assertThat(((PushResult.NotSent) ordinary).why()).isEqualTo(PushResult.NotSent.Why.REFUSED_BY_POLICY);
             assertThat(sink.answered()).isEqualTo(1);
+
+            sender.admit(sink);
+            var admitted = sender.send(new Subscription(sink.endpoint(3).toString(), null, keysOf), PAYLOAD, new PushOptions(60, null, null));
+            var otherPort = sender.send(new Subscription("http://127.0.0.1:1/warm-up/4", null, keysOf), PAYLOAD, new PushOptions(60, null, null));
+            sender.dismiss(sink);
+            var dismissed = sender.send(new Subscription(sink.endpoint(5).toString(), null, keysOf), PAYLOAD, new PushOptions(60, null, null));
+
+            assertThat(((PushResult.Answered) admitted).status()).as("the open warm-up sink passes").isEqualTo(201);
+            assertThat(((PushResult.NotSent) otherPort).why()).as("another loopback port does not").isEqualTo(PushResult.NotSent.Why.REFUSED_BY_POLICY);
+            assertThat(((PushResult.NotSent) dismissed).why()).isEqualTo(PushResult.NotSent.Why.REFUSED_BY_POLICY);
+            assertThat(sink.answered()).isEqualTo(2);
         }
     }
 }
