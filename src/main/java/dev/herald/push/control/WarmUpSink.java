@@ -79,9 +79,10 @@ public final class WarmUpSink implements AutoCloseable {
             long length;
             while ((length = contentLength(in)) >= 0) {
                 in.skipNBytes(length);
+                // counted before the answer goes out, so that whoever has the answer sees the count
+                answered.incrementAndGet();
                 out.write(CREATED);
                 out.flush();
-                answered.incrementAndGet();
             }
         } catch (IOException e) {
             // the client went away, or close() ended the connection
