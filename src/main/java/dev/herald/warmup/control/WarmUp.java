@@ -32,6 +32,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -120,7 +121,12 @@ public class WarmUp {
                     });
                     dispatched++;
                 }
-                settled.acquire((int) dispatched);
+                // every push settles (an answer, or the request timeout); an undeployment may end the senders first
+                while (!settled.tryAcquire((int) dispatched, 1, TimeUnit.SECONDS)) {
+                    if (stopping) {
+                        throw new IllegalStateException("stopped by undeployment");
+                    }
+                }
             } finally {
                 client.dismiss(opened);
             }
