@@ -45,7 +45,7 @@ public record EphemeralKeys(Provider provider, String description) {
             if (!Arrays.equals(nativeKey.agree(javaKey.publicKey()), javaKey.agree(nativeKey.publicKey()))) {
                 return java("its ECDH disagreed with BouncyCastle's");
             }
-        } catch (RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) {
             return java("its self-test failed: " + e);
         }
         return new EphemeralKeys(provider, "Conscrypt " + version() + " (BoringSSL, native)");

@@ -152,6 +152,18 @@ public class Dispatcher {
         }
     }
 
+    /** A push of the deployment's warm-up (to its loopback sink): no push service's, so the doctor's record never sees it. */
+    boolean warmUpPush(Push push, String host) {
+        if (client.warmUpSink == null || !"127.0.0.1".equals(host)) {
+            return false;
+        }
+        try {
+            return client.toWarmUpSink(URI.create(push.subscription().endpoint()));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** The report's reason for a push the breaker held back: "apple: sending stopped after repeated configuration errors". */
     static String stoppedReason(String who) {
         return who + ": sending stopped after repeated configuration errors";
@@ -160,7 +172,7 @@ public class Dispatcher {
     Settled attempt(Push push, String host, PushService service) {
         var result = send(push);
         var outcome = Outcome.classify(result, service, retryAfterDefault, retryAfterMax);
-        if (client.warmUpSink == null || !client.toWarmUpSink(URI.create(push.subscription().endpoint()))) {
+        if (!warmUpPush(push, host)) {
             seen.record(host, outcome);
         }
         return switch (outcome.kind()) {

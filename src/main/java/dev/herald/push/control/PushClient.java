@@ -139,7 +139,7 @@ public class PushClient {
                 return new PushResult.NotSent(Why.INVALID_ENDPOINT, subscription.endpoint());
             }
             // the SSRF rules again, with today's configuration and today's DNS answers; only the warm-up's own
-            // loopback sink, while it is open, is exempt (its address is made by Herald, never taken from a request)
+            // loopback sink, while it is open, is exempt (127.0.0.1, its port and a random path only it knows)
             if (!toWarmUpSink(endpoint)) {
                 policy.checkForDelivery(subscription.endpoint());
             }
@@ -172,16 +172,6 @@ public class PushClient {
     public boolean toWarmUpSink(URI endpoint) {
         WarmUpSink sink = warmUpSink;
         return sink != null && sink.owns(endpoint);
-    }
-
-    /**
-     * The warm-up at deployment (warmup.control.WarmUp): the whole send path of a push (encryption, the VAPID header, the
-     * HTTP client) to Herald's own loopback sink, which the SSRF rules rightly refuse for any subscription.
-     */
-    public PushResult sendToWarmUpSink(WarmUpSink sink, long push, Subscription.Keys keys, byte[] payloadJsonUtf8, PushOptions options)
-            throws InterruptedException {
-        URI endpoint = sink.endpoint(push);
-        return post(endpoint, new Subscription(endpoint.toString(), null, keys), payloadJsonUtf8, options);
     }
 
     PushResult post(URI endpoint, Subscription subscription, byte[] payloadJsonUtf8, PushOptions options) throws InterruptedException {

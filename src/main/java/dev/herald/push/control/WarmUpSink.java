@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A push service of Herald's own on loopback, for the warm-up at deployment only: it answers every
  * request with 201 Created over HTTP/1.1 keep-alive and reads nothing but the request's length.
- * PushClient sends to it without the SSRF rules (PushClient.sendToWarmUpSink), which is safe
- * because only this class makes its address. Plain java.net: WildFly hides the JDK's
+ * While the warm-up runs, PushClient admits its endpoints past the SSRF rules (PushClient.admit):
+ * safe because they are 127.0.0.1, the port this sink holds, and a random path only this object
+ * knows, never an address a request could name. Plain java.net: WildFly hides the JDK's
  * com.sun.net.httpserver from deployments.
  */
 public final class WarmUpSink implements AutoCloseable {
@@ -30,30 +33,37 @@ public final class WarmUpSink implements AutoCloseable {
 
     final ServerSocket socket;
     final ThreadFactory threads;
+    /** A random path of this sink's own: only endpoints under it are the sink's (owns), whatever else listens on its port later. */
+    final String path;
     final AtomicLong answered = new AtomicLong();
     final Set<Socket> connections = ConcurrentHashMap.newKeySet();
 
     private WarmUpSink(ServerSocket socket, ThreadFactory threads) {
         this.socket = socket;
         this.threads = threads;
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        this.path = "/warm-up/" + HexFormat.of().formatHex(random) + "/";
     }
 
     /** Listens on a free loopback port; each connection is served on a thread of its own from threads. */
     public static WarmUpSink start(ThreadFactory threads) throws IOException {
-        var sink = new WarmUpSink(new ServerSocket(0, 64, InetAddress.getLoopbackAddress()), threads);
+        var sink = new WarmUpSink(new ServerSocket(0, 64, InetAddress.getByAddress(new byte[]{127, 0, 0, 1})), threads);
         threads.newThread(sink::accept).start();
         return sink;
     }
 
     /** Where a warm-up push goes: a new path each time, as every subscription has its own. */
     public URI endpoint(long push) {
-        return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/warm-up/" + push);
+        return URI.create("http://127.0.0.1:" + socket.getLocalPort() + path + push);
     }
 
-    /** Whether the endpoint is one of this sink's: http, 127.0.0.1, its port. */
+    /** Whether the endpoint is one of this sink's, while it is open: http, 127.0.0.1, its port and its random path. */
     public boolean owns(URI endpoint) {
-        return "http".equalsIgnoreCase(endpoint.getScheme()) && "127.0.0.1".equals(endpoint.getHost())
-                && endpoint.getPort() == socket.getLocalPort() && !socket.isClosed();
+        String rawPath = endpoint.getRawPath();
+        return !socket.isClosed() && "http".equalsIgnoreCase(endpoint.getScheme()) && "127.0.0.1".equals(endpoint.getHost())
+                && endpoint.getPort() == socket.getLocalPort() && rawPath != null && rawPath.startsWith(path)
+                && endpoint.getRawQuery() == null;
     }
 
     /** Requests answered so far. */
@@ -66,6 +76,10 @@ public final class WarmUpSink implements AutoCloseable {
             try {
                 Socket connection = socket.accept();
                 connections.add(connection);
+                if (socket.isClosed()) {
+                    connection.close(); // close() ran meanwhile and may have missed it
+                    return;
+                }
                 threads.newThread(() -> serve(connection)).start();
             } catch (IOException e) {
                 return; // closed

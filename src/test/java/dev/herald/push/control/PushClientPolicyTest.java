@@ -90,30 +90,30 @@ class PushClientPolicyTest {
     }
 
     @Test
-    void onlyTheWarmUpSinkIsReachedPastTheRulesAndAnOrdinarySendToItsAddressIsStillRefused() throws Exception {
+    void onlyTheOpenWarmUpSinksOwnAddressesPassTheRules() throws Exception {
         var strict = EndpointPolicies.allowingInsecure("fcm.googleapis.com");
         var sender = new PushClient(new PayloadEncryption(true), VapidFixture.headers(keys), strict, Duration.ofSeconds(2), Duration.ofSeconds(30));
         var subscriber = TestSubscriber.create();
         var keysOf = new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret());
+        var options = new PushOptions(60, null, null);
         try (var sink = WarmUpSink.start(Thread::new)) {
-            var warm = sender.sendToWarmUpSink(sink, 1, keysOf, PAYLOAD, new PushOptions(60, null, null));
-            var ordinary = sender.send(new Subscription(sink.endpoint(2).toString(), null, keysOf), PAYLOAD, new PushOptions(60, null, null));
-
-            assertThat(warm).isInstanceOf(PushResult.Answered.class);
-            assertThat(((PushResult.Answered) warm).status()).isEqualTo(201);
-            assertThat(((PushResult.NotSent) ordinary).why()).isEqualTo(PushResult.NotSent.Why.REFUSED_BY_POLICY);
-            assertThat(sink.answered()).isEqualTo(1);
+            var notAdmitted = sender.send(new Subscription(sink.endpoint(1).toString(), null, keysOf), PAYLOAD, options);
 
             sender.admit(sink);
-            var admitted = sender.send(new Subscription(sink.endpoint(3).toString(), null, keysOf), PAYLOAD, new PushOptions(60, null, null));
-            var otherPort = sender.send(new Subscription("http://127.0.0.1:1/warm-up/4", null, keysOf), PAYLOAD, new PushOptions(60, null, null));
+            var admitted = sender.send(new Subscription(sink.endpoint(2).toString(), null, keysOf), PAYLOAD, options);
+            int port = sink.endpoint(0).getPort();
+            var otherPath = sender.send(new Subscription("http://127.0.0.1:" + port + "/warm-up/3", null, keysOf), PAYLOAD, options);
+            var otherPort = sender.send(new Subscription("http://127.0.0.1:1" + sink.endpoint(4).getRawPath(), null, keysOf), PAYLOAD, options);
             sender.dismiss(sink);
-            var dismissed = sender.send(new Subscription(sink.endpoint(5).toString(), null, keysOf), PAYLOAD, new PushOptions(60, null, null));
+            var dismissed = sender.send(new Subscription(sink.endpoint(5).toString(), null, keysOf), PAYLOAD, options);
 
+            assertThat(((PushResult.NotSent) notAdmitted).why()).isEqualTo(PushResult.NotSent.Why.REFUSED_BY_POLICY);
             assertThat(((PushResult.Answered) admitted).status()).as("the open warm-up sink passes").isEqualTo(201);
-            assertThat(((PushResult.NotSent) otherPort).why()).as("another loopback port does not").isEqualTo(PushResult.NotSent.Why.REFUSED_BY_POLICY);
+            assertThat(((PushResult.NotSent) otherPath).why()).as("its port without its random path does not")
+                    .isEqualTo(PushResult.NotSent.Why.REFUSED_BY_POLICY);
+            assertThat(((PushResult.NotSent) otherPort).why()).as("nor its path on another port").isEqualTo(PushResult.NotSent.Why.REFUSED_BY_POLICY);
             assertThat(((PushResult.NotSent) dismissed).why()).isEqualTo(PushResult.NotSent.Why.REFUSED_BY_POLICY);
-            assertThat(sink.answered()).isEqualTo(2);
+            assertThat(sink.answered()).isEqualTo(1);
         }
     }
 }
