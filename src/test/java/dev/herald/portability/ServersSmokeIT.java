@@ -83,8 +83,15 @@ class ServersSmokeIT {
         String publicKey = key.json().getString("public_key");
         assertThat(Base64.getUrlDecoder().decode(publicKey)).hasSize(65);
 
+        // readiness waits for the deployment's warm-up (its default 3,000 pushes to its loopback sink, a few seconds)
         var ready = anonymous.send(anonymous.request(server.readiness().toString()).GET().build());
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+        while (ready.status() == 503 && ready.body().contains("\"phase\":\"running\"") && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            ready = anonymous.send(anonymous.request(server.readiness().toString()).GET().build());
+        }
         assertThat(ready.status()).as("MP Health readiness: " + ready.body()).isEqualTo(200);
+        assertThat(ready.body()).as("the warm-up ran and ended").contains("\"warm-up\"").contains("done");
         assertThat(ready.body()).contains("\"redis\"").doesNotContain("DOWN");
         var health = anonymous.get("api/health");
         assertThat(health.status()).isEqualTo(200);

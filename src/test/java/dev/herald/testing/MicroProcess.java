@@ -47,7 +47,9 @@ public final class MicroProcess implements AutoCloseable {
 
     /** Starts Payara Micro with the given system properties and returns once the app answers, or throws with the log. */
     /** JVM options for a test instance: quick to start on two cores (C1 only, the serial collector); tests measure no speed. */
-    public static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    // and no deployment warm-up: C1-only code gains little from it, and its pushes took CPU from every test (ReadinessIT
+    // turns it on by its settings, which come later on the command line and win)
+    public static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dherald.warm-up.pushes=0");
 
     /** Starts a test instance with QUICK_START; benchmarks give their own JVM options. */
     public static MicroProcess start(Map<String, String> properties, int port, Duration timeout) throws IOException {

@@ -29,7 +29,7 @@ class ReadinessIT {
     void readinessIsDownWhileRedisIsUnreachableAndRecoversByItself() throws Exception {
         startRedis();
         var settings = Map.of("herald.redis.url", "redis://127.0.0.1:" + redisPort,
-                "herald.redis.prefix", TestRedis.PREFIX + "readiness:");
+                "herald.redis.prefix", TestRedis.PREFIX + "readiness:", "herald.warm-up.pushes", "3000");
         try (var micro = MicroProcess.start(settings, MicroProcess.freePort(), Duration.ofMinutes(3))) {
             var api = new Api(micro.uri("/"));
             // the deployment's warm-up holds readiness back until its pushes to its loopback sink are answered
@@ -38,7 +38,7 @@ class ReadinessIT {
             var warmUp = check(ready, "warm-up");
             assertThat(warmUp.getString("status")).isEqualTo("UP");
             assertThat(warmUp.getJsonObject("data").getString("phase")).as(ready.body()).isEqualTo("done");
-            assertThat(number(warmUp.getJsonObject("data"), "pushes")).as("the default herald.warm-up.pushes").isEqualTo(3000);
+            assertThat(number(warmUp.getJsonObject("data"), "pushes")).as("herald.warm-up.pushes").isEqualTo(3000);
             assertThat(number(warmUp.getJsonObject("data"), "took_ms")).isPositive();
             // the test runtime listens on loopback only: HTTP by the pre-boot command, and the data
             // grid Payara Micro starts despite --nohazelcast (6900, all interfaces) is stopped post-boot
