@@ -12,7 +12,7 @@ import dev.herald.subscriptions.entity.Removal;
 import dev.herald.subscriptions.entity.StoredSubscription;
 import dev.herald.subscriptions.entity.Subscribing;
 import dev.herald.vapid.control.VapidKeys;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -34,8 +34,10 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
 
+// one instance for all requests (a request-scoped one cost Weld and HK2 a bean per subscribe: README "Performance");
+// what belongs to a request (its headers, its URI) comes in as method parameters
 @Path("")
-@RequestScoped
+@ApplicationScoped
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class SubscriptionsResource {
@@ -57,12 +59,6 @@ public class SubscriptionsResource {
     @Inject
     ApiTokens tokens;
 
-    @Context
-    HttpHeaders headers;
-
-    @Context
-    UriInfo uriInfo;
-
     @GET
     @Path("subscribe")
     public JsonObject publicKey() {
@@ -71,9 +67,9 @@ public class SubscriptionsResource {
 
     @POST
     @Path("subscribe")
-    public Response subscribe(InputStream body) {
+    public Response subscribe(InputStream body, @Context HttpHeaders headers, @Context UriInfo uriInfo) {
         JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
-        var upserted = store.upsert(request(json));
+        var upserted = store.upsert(request(json, headers));
         var entity = JsonBody.object().add("id", upserted.id()).build();
         URI location = uriInfo.getBaseUriBuilder().path("subscriptions").path(upserted.id()).build();
         return (upserted.created() ? Response.created(location) : Response.ok().location(location))
@@ -84,9 +80,9 @@ public class SubscriptionsResource {
      * The subscribe body: the browser's subscription, and what it names of channels, user (only with the API
      * token: only the site's backend knows who is who), zone and the subscription it replaces.
      */
-    Subscribing request(JsonObject json) {
+    Subscribing request(JsonObject json, HttpHeaders headers) {
         String user = null;
-        boolean authorized = tokens.scopeOf(bearer()).isPresent();
+        boolean authorized = tokens.scopeOf(bearer(headers)).isPresent();
         if (!JsonBody.isNull(json, "user")) {
             if (!authorized) {
                 throw new NotAuthorizedException("Binding a subscription to a user needs the API token (Authorization: Bearer): "
@@ -132,7 +128,7 @@ public class SubscriptionsResource {
     /** Replaces the subscription's channels; public like GET: the unguessable id is the capability. */
     @PUT
     @Path("subscriptions/{id}/channels")
-    public JsonObject setChannels(@PathParam("id") String id, InputStream body) {
+    public JsonObject setChannels(@PathParam("id") String id, InputStream body, @Context HttpHeaders headers) {
         JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
         if (JsonBody.isNull(json, "channels")) {
             throw new InvalidField("/channels", "channels is required: an array of channel ids ([] for none).");
@@ -147,7 +143,7 @@ public class SubscriptionsResource {
     /** Binds the subscription to a user (API token). */
     @PUT
     @Path("subscriptions/{id}/user")
-    public JsonObject bindUser(@PathParam("id") String id, InputStream body) {
+    public JsonObject bindUser(@PathParam("id") String id, InputStream body, @Context HttpHeaders headers) {
         JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
         if (JsonBody.isNull(json, "user")) {
             throw new InvalidField("/user", "user is required: the site's id of the person (DELETE this path to unbind).");
@@ -176,14 +172,14 @@ public class SubscriptionsResource {
         return new NotFoundException("No subscription " + id + ".");
     }
 
-    String bearer() {
+    static String bearer(HttpHeaders headers) {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : "";
     }
 
     @POST
     @Path("unsubscribe")
-    public JsonObject unsubscribe(InputStream body) {
+    public JsonObject unsubscribe(InputStream body, @Context HttpHeaders headers) {
         JsonObject json = JsonBody.read(body, MAX_BODY, headers.getLength());
         if (JsonBody.isNull(json, "client_uuid")) {
             throw new InvalidField("/client_uuid", "client_uuid is required: the id that subscribe returned.");
