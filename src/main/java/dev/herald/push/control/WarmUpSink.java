@@ -30,6 +30,8 @@ public final class WarmUpSink implements AutoCloseable {
 
     static final byte[] CREATED = "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     static final int MAX_LINE = 8192;
+    /** Connections waiting to be accepted: the Dispatcher opens up to herald.push.max-in-flight at once. */
+    static final int BACKLOG = 1024;
 
     final ServerSocket socket;
     final ThreadFactory threads;
@@ -48,7 +50,7 @@ public final class WarmUpSink implements AutoCloseable {
 
     /** Listens on a free loopback port; each connection is served on a thread of its own from threads. */
     public static WarmUpSink start(ThreadFactory threads) throws IOException {
-        var sink = new WarmUpSink(new ServerSocket(0, 64, InetAddress.getByAddress(new byte[]{127, 0, 0, 1})), threads);
+        var sink = new WarmUpSink(new ServerSocket(0, BACKLOG, InetAddress.getByAddress(new byte[]{127, 0, 0, 1})), threads);
         threads.newThread(sink::accept).start();
         return sink;
     }
@@ -71,19 +73,50 @@ public final class WarmUpSink implements AutoCloseable {
         return answered.get();
     }
 
+    /**
+     * Accepts until closed. A failed accept (say, out of file descriptors) or a thread the container refuses costs that
+     * one connection, never the acceptor: the client sees it closed and settles that push, and the rest go on.
+     */
     void accept() {
         while (!socket.isClosed()) {
+            Socket connection;
             try {
-                Socket connection = socket.accept();
-                connections.add(connection);
-                if (socket.isClosed()) {
-                    connection.close(); // close() ran meanwhile and may have missed it
+                connection = socket.accept();
+            } catch (IOException e) {
+                if (!socket.isClosed() && !pause()) {
                     return;
                 }
-                threads.newThread(() -> serve(connection)).start();
-            } catch (IOException e) {
-                return; // closed
+                continue; // closed (the loop ends), or this one connection failed
             }
+            connections.add(connection);
+            try {
+                if (socket.isClosed()) {
+                    throw new IOException("closed"); // close() ran meanwhile and may have missed it
+                }
+                threads.newThread(() -> serve(connection)).start();
+            } catch (IOException | RuntimeException e) {
+                drop(connection);
+            }
+        }
+    }
+
+    /** A moment before the next accept after one failed (so that a lasting cause does not spin); false when interrupted. */
+    static boolean pause() {
+        try {
+            Thread.sleep(10);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    void drop(Socket connection) {
+        connections.remove(connection);
+        try {
+            connection.close();
+        } catch (IOException e) {
+            // gone anyway
         }
     }
 
@@ -98,8 +131,8 @@ public final class WarmUpSink implements AutoCloseable {
                 out.write(CREATED);
                 out.flush();
             }
-        } catch (IOException e) {
-            // the client went away, or close() ended the connection
+        } catch (IOException | RuntimeException e) {
+            // the client went away, close() ended the connection, or a request head made no sense (a bad length)
         } finally {
             connections.remove(connection);
         }
