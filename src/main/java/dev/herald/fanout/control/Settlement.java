@@ -269,6 +269,13 @@ public class Settlement {
 
     /** Writes a batch's tally, queues what is left of it, and closes it. Returns the job's open units, or NOT_PENDING / NO_JOB. */
     public long settle(Unit unit, Tally tally, String instance) {
+        var args = arguments(unit, tally, instance);
+        return (Long) SETTLE.run(redis.client(), List.of(stream(unit), job(unit), failures(unit), redis.key(Keys.BY_ENDPOINT),
+                redis.key(Keys.SUBSCRIPTIONS), redis.key(Keys.DELAYED), clock.shiftKey()), args);
+    }
+
+    /** The settle script's arguments for a batch's tally (also the warm-up's, which never runs the script: Worker.rehearse). */
+    List<String> arguments(Unit unit, Tally tally, String instance) {
         var args = new ArrayList<String>();
         synchronized (tally) {
             args.addAll(List.of(Keys.GROUP, unit.entryId(), unit.jobId(), instance, ttl(), redis.prefix(),
@@ -309,8 +316,7 @@ public class Settlement {
                 args.add(reason.key());
             });
         }
-        return (Long) SETTLE.run(redis.client(), List.of(stream(unit), job(unit), failures(unit), redis.key(Keys.BY_ENDPOINT),
-                redis.key(Keys.SUBSCRIPTIONS), redis.key(Keys.DELAYED), clock.shiftKey()), args);
+        return args;
     }
 
     /** Carries out a walk step: the next batch of the broadcast and the step after it. */

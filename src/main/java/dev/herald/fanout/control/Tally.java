@@ -1,5 +1,6 @@
 package dev.herald.fanout.control;
 
+import dev.herald.fanout.entity.Rehearsal;
 import dev.herald.fanout.entity.Unit.Item;
 import dev.herald.subscriptions.entity.Removal;
 import java.time.Duration;
@@ -107,5 +108,13 @@ final class Tally {
 
     synchronized long laterCount() {
         return later.values().stream().mapToLong(List::size).sum();
+    }
+
+    /** A warm-up batch's end (Worker.rehearse): what was sent, what was not, and the first reason why not. */
+    synchronized Rehearsal rehearsal() {
+        long notSent = removed + failed + missing + laterCount() + now.size() + waitCount();
+        String reason = !failures.isEmpty() ? failures.keySet().iterator().next()
+                : !removalReasons.isEmpty() ? removalReasons.keySet().iterator().next() : notSent > 0 ? "to be retried or not due" : null;
+        return new Rehearsal(sent, notSent, reason);
     }
 }

@@ -3,6 +3,7 @@ package dev.herald.fanout.control;
 import dev.herald.engagement.control.EventTokens;
 import dev.herald.fanout.entity.JobSpec;
 import dev.herald.fanout.entity.Lane;
+import dev.herald.fanout.entity.Rehearsal;
 import dev.herald.fanout.entity.Unit;
 import dev.herald.push.control.Dispatcher;
 import dev.herald.platform.control.RedisClock;
@@ -321,6 +322,37 @@ public class Worker {
             held.remove(unit.entryId());
             room.release();
         }
+    }
+
+    /**
+     * One batch of the deployment's warm-up (warmup.control.WarmUp), on a runner thread as runBatch runs a real one: the
+     * stored records of readIds are read (as a batch reads its own; a Redis that is away is skipped), then the batch
+     * delivers to the records given (the warm-up sink's), and its tally is made into the settle script's arguments.
+     * Nothing is written: the script never runs, so no job, counter or list ever shows the warm-up.
+     */
+    public java.util.concurrent.CompletableFuture<Rehearsal> rehearse(String jobId, JobSpec spec, List<String> readIds,
+            List<List<String>> records) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            if (!readIds.isEmpty()) {
+                try {
+                    store.load(readIds);
+                } catch (JedisException e) {
+                    // only a read to warm its code: the batch goes on without it
+                }
+            }
+            var items = records.stream().map(record -> new Unit.Item(dev.herald.platform.control.Uuids.random(), 0)).toList();
+            var unit = new Unit(Lane.BULK, "0-0", jobId, Unit.Kind.BATCH, "", items, 1);
+            var run = new BatchRun(unit);
+            var context = new BatchRun.Context(0, System.nanoTime(), throttle, defaultZone, () -> !running, tokens);
+            try {
+                run.deliver(spec, records, dispatcher, context);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CompletionException(e);
+            }
+            settlement.arguments(unit, run.tally, name);
+            return run.tally.rehearsal();
+        }, runners);
     }
 
     /** Runs a read for a batch, trying again while Redis is away, unless the batch is stopped or lost meanwhile. */

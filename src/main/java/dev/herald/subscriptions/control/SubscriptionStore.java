@@ -521,6 +521,11 @@ public class SubscriptionStore {
                 fields.get("u"), seconds(fields.get("t")), seconds(fields.get("s")), Integer.parseInt(fields.getOrDefault("f", "0"))));
     }
 
+    /** Up to count stored ids, the first in id order (a read only: the deployment's warm-up reads their records as a batch would). */
+    public List<String> firstIds(int count) {
+        return redis.client().zrange(redis.key(Keys.SUBSCRIPTIONS), 0, Math.max(0, count - 1));
+    }
+
     /** Per id, in order, what a push needs (endpoint, keys, expiration, zone, VAPID key fingerprint), or null when there is no such record; one round trip. */
     public List<List<String>> load(List<String> ids) {
         try (var pipeline = redis.client().pipelined()) {

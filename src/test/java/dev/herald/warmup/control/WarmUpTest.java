@@ -6,8 +6,15 @@ import dev.herald.encryption.control.PayloadEncryption;
 import dev.herald.engagement.control.EventTokens;
 import dev.herald.notifications.control.PayloadSettings;
 import dev.herald.notifications.entity.PayloadFormat;
+import dev.herald.fanout.control.Workers;
+import dev.herald.platform.control.Redis;
+import dev.herald.platform.control.Redises;
 import dev.herald.push.control.PushClients;
 import dev.herald.subscriptions.control.EndpointPolicies;
+import dev.herald.subscriptions.control.Stores;
+import dev.herald.subscriptions.entity.Subscription;
+import dev.herald.testing.TestRedis;
+import dev.herald.testing.TestSubscriber;
 import dev.herald.vapid.control.VapidFixture;
 import dev.herald.warmup.entity.WarmUpState.Phase;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -16,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class WarmUpTest {
@@ -52,22 +60,49 @@ class WarmUpTest {
     }
 
     final GatedThreads threads = new GatedThreads();
+    final String prefix = TestRedis.PREFIX + "warm-up-" + java.util.UUID.randomUUID() + ":";
+    final Redis redis = Redises.connect(prefix);
+
+    @AfterEach
+    void clean() {
+        TestRedis.deleteAll(prefix);
+        Redises.close(redis);
+    }
 
     WarmUp warmUp(int pushes, boolean withVapid) {
-        var warmUp = new WarmUp();
+        return configure(new WarmUp(), pushes, withVapid);
+    }
+
+    /** Its beans as the container wires them, over a real Redis under this test's prefix; the dispatcher records nothing there. */
+    WarmUp configure(WarmUp warmUp, int pushes, boolean withVapid) {
         warmUp.client = PushClients.of(new PayloadEncryption(true), withVapid ? VapidFixture.headers(VapidFixture.keys()) : null,
                 EndpointPolicies.allowingInsecure("fcm.googleapis.com"));
-        warmUp.dispatcher = PushClients.dispatcher(warmUp.client, threads);
         warmUp.payloads = new PayloadSettings(PayloadFormat.DEFAULT);
-        warmUp.tokens = new EventTokens();
+        warmUp.tokens = EventTokens.on(redis);
+        warmUp.worker = Workers.rehearsing(redis, PushClients.dispatcher(warmUp.client, threads), warmUp.tokens, threads);
+        warmUp.store = Stores.on(redis);
         warmUp.pushes = pushes;
+        warmUp.batchSize = 100;
+        warmUp.prefetch = 2;
         warmUp.threads = threads;
         return warmUp;
     }
 
+    /** Stored subscriptions whose records the warm-up reads (never sends to: they point at a closed loopback port). */
+    void store(int count) {
+        var store = Stores.on(redis);
+        for (int i = 0; i < count; i++) {
+            var subscriber = TestSubscriber.create("http://127.0.0.1:9/push/");
+            store.upsert(new Subscription(subscriber.endpoint(), null, new Subscription.Keys(subscriber.p256dh(), subscriber.authSecret())));
+        }
+    }
+
     @Test
-    void readinessWaitsWhileItRunsThenItReportsThePushesItsSinkAnsweredPastTheSsrfRulesWithoutRecordingThem() throws Exception {
+    void readinessWaitsWhileItRunsThenItReportsThePushesItsSinkAnsweredPastTheSsrfRulesWithoutWritingToRedis() throws Exception {
         var warmUp = warmUp(300, true);
+        store(5);
+        warmUp.tokens.ready(); // the engagement secret, which the first notification makes anyway
+        var before = TestRedis.snapshot(prefix);
 
         warmUp.onStart(null);
         var running = warmUp.state();
@@ -78,8 +113,9 @@ class WarmUpTest {
         assertThat(running.ready()).isFalse();
         assertThat(done.phase()).as(done.detail()).isEqualTo(Phase.DONE);
         assertThat(done.ready()).isTrue();
-        assertThat(done.pushes()).as("answered by the loopback sink, though the rules allow fcm.googleapis.com only, and "
-                + "recorded nowhere (the dispatcher has no Redis)").isEqualTo(300);
+        assertThat(done.pushes()).as("answered by the loopback sink, though the rules allow fcm.googleapis.com only").isEqualTo(300);
+        assertThat(done.detail()).contains("300 pushes", "waiting for the JIT compiler").doesNotContain("did not get through");
+        assertThat(TestRedis.snapshot(prefix)).as("it read the stored records and wrote nothing").isEqualTo(before);
         assertThat(warmUp.client.toWarmUpSink(java.net.URI.create("http://127.0.0.1:1/warm-up/1"))).as("the sink is closed").isFalse();
         assertThat(done.took()).isPositive();
         assertThat(threads.made).as("its own, the sink's acceptor, sender threads and the sink's connections").hasSizeGreaterThan(3);
@@ -101,27 +137,21 @@ class WarmUpTest {
 
     @Test
     void aFewPushesThatDoNotGetThroughAreCountedAndTheRestGoOn() throws Exception {
-        var warmUp = new WarmUp() {
+        var warmUp = configure(new WarmUp() {
             @Override
-            dev.herald.push.entity.Push push(dev.herald.push.control.WarmUpSink to, long number, Message message,
-                    dev.herald.subscriptions.entity.Subscription.Keys keys) {
-                var push = super.push(to, number, message, keys);
-                if (number % 50 != 7) {
-                    return push;
+            List<List<String>> records(dev.herald.push.control.WarmUpSink to, long first, int count, Subscription.Keys keys) {
+                var records = super.records(to, first, count, keys);
+                // one in 50 off the sink's random path: the SSRF rules refuse it, as they would any loopback address
+                for (int i = 0; i < count; i++) {
+                    if ((first + i) % 50 == 7) {
+                        var record = new java.util.ArrayList<>(records.get(i));
+                        record.set(0, "http://127.0.0.1:" + to.endpoint(0).getPort() + "/elsewhere/" + (first + i));
+                        records.set(i, record);
+                    }
                 }
-                // off the sink's random path: the SSRF rules refuse it, as they would any loopback address
-                var elsewhere = new dev.herald.subscriptions.entity.Subscription("http://127.0.0.1:" + to.endpoint(0).getPort()
-                        + "/elsewhere/" + number, null, keys);
-                return new dev.herald.push.entity.Push(push.jobId(), push.subscriptionId(), elsewhere, push.message(), 0, false);
+                return records;
             }
-        };
-        var configured = warmUp(300, true);
-        warmUp.client = configured.client;
-        warmUp.dispatcher = configured.dispatcher;
-        warmUp.payloads = configured.payloads;
-        warmUp.tokens = configured.tokens;
-        warmUp.pushes = 300;
-        warmUp.threads = threads;
+        }, 300, true);
 
         warmUp.onStart(null);
         threads.openAndWait();
