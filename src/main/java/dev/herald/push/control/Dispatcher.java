@@ -183,6 +183,8 @@ public class Dispatcher {
                 yield retryOrFail(push, outcome.pause(), outcome);
             }
             case RETRY -> retryOrFail(push, backoff.delay(push.retries() + 1, ThreadLocalRandom.current().nextDouble()), outcome);
+            // never sent: again after the first retry's delay, with the tries it had
+            case WAIT -> Settled.later(backoff.delay(1, ThreadLocalRandom.current().nextDouble()), outcome.reason(), push.retries());
             case FAIL -> {
                 if (outcome.configurationProblem()) {
                     configurationError(push, host, service.who(host), outcome);

@@ -23,7 +23,9 @@ import java.util.Map;
 public record Outcome(Kind kind, Cause cause, String reason, Duration pause, String detail) {
 
     public enum Kind {
-        SENT, REMOVE, PAUSE_HOST, RETRY, FAIL
+        SENT, REMOVE, PAUSE_HOST, RETRY, FAIL,
+        /** Not sent yet (the host's streams were busy): again later, without spending a try. */
+        WAIT
     }
 
     /** Why, in the terms the table uses; each cause has one kind. */
@@ -42,7 +44,9 @@ public record Outcome(Kind kind, Cause cause, String reason, Duration pause, Str
         /** Any other refusal (400, 405, ...): fail without retry; it may be the subscription's fault. */
         REFUSED(Kind.FAIL),
         /** Herald sent nothing (policy, endpoint, keys): fail, keep the subscription for the operator to judge. */
-        NOT_SENT(Kind.FAIL);
+        NOT_SENT(Kind.FAIL),
+        /** Herald sent nothing yet: every stream to the host stayed busy; it waits its turn, no try spent. */
+        BUSY(Kind.WAIT);
 
         public final Kind kind;
 
@@ -130,6 +134,9 @@ public record Outcome(Kind kind, Cause cause, String reason, Duration pause, Str
         if (result instanceof PushResult.NotSent notSent) {
             // nothing went out and trying again cannot help: the subscription is kept for the operator to judge
             return new Outcome(Kind.FAIL, Cause.NOT_SENT, notSent.why().reason, null, null);
+        }
+        if (result instanceof PushResult.Busy busy) {
+            return new Outcome(Kind.WAIT, Cause.BUSY, "not sent yet: " + busy.reason(), null, null);
         }
         if (result instanceof PushResult.NoAnswer noAnswer) {
             return new Outcome(Kind.RETRY, Cause.TRANSIENT, "transport failure: " + noAnswer.reason(), null, null);

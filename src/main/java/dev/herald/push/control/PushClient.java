@@ -196,8 +196,8 @@ public class PushClient {
         }
         var gate = streams.gate(endpoint);
         if (!gate.enter(requestTimeout)) {
-            // the host's streams stayed busy: a transient failure, retried like a timeout
-            return new PushResult.NoAnswer("no stream to the host free within the request timeout");
+            // the host's streams stayed busy: nothing was sent, so it goes again later without spending a try
+            return new PushResult.Busy("no stream to the host free within the request timeout");
         }
         PushResult result;
         boolean gotAnswer = false;

@@ -7,7 +7,7 @@ import java.util.Map;
  * What became of one message to a push service. Outcome's rule table decides what each means
  * for the subscription and for retries; this type only says what happened.
  */
-public sealed interface PushResult permits PushResult.Answered, PushResult.NoAnswer, PushResult.NotSent {
+public sealed interface PushResult permits PushResult.Answered, PushResult.NoAnswer, PushResult.NotSent, PushResult.Busy {
 
     /**
      * The push service answered. body is the start of an error answer, one line (empty for 2xx);
@@ -37,6 +37,18 @@ public sealed interface PushResult permits PushResult.Answered, PushResult.NoAns
 
     /** No HTTP answer came: a timeout, a refused or broken connection, a host that does not resolve now. */
     record NoAnswer(String reason) implements PushResult {
+
+        @Override
+        public String summary() {
+            return reason;
+        }
+    }
+
+    /**
+     * Herald sent nothing yet: the host's streams stayed busy for the whole request timeout (HostStreams). Neither the
+     * subscription's nor the service's fault, so it goes again later without spending one of its tries.
+     */
+    record Busy(String reason) implements PushResult {
 
         @Override
         public String summary() {

@@ -85,6 +85,15 @@ class OutcomeTest {
     }
 
     @Test
+    void aPushThatFoundNoFreeStreamWaitsWithoutItBeingAnyonesFault() {
+        var busy = Outcome.classify(new PushResult.Busy("no stream to the host free within the request timeout"), "x", DEFAULT, MAX);
+        assertThat(busy).isEqualTo(new Outcome(Kind.WAIT, Cause.BUSY,
+                "not sent yet: no stream to the host free within the request timeout", null, null));
+        assertThat(busy.subscriptionsFault()).isFalse();
+        assertThat(busy.configurationProblem()).isFalse();
+    }
+
+    @Test
     void nothingSentFailsAtOnceWithoutRetryAndKeepsTheSubscription() {
         for (var why : PushResult.NotSent.Why.values()) {
             var outcome = Outcome.classify(new PushResult.NotSent(why, "detail"), "x", DEFAULT, MAX);
