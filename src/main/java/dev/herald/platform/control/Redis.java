@@ -6,13 +6,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.time.Duration;
 import java.util.logging.Logger;
+import org.apache.commons.pool2.PooledObject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.ConnectionProvider;
+import redis.clients.jedis.providers.PooledConnectionProvider;
+import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * The one Redis client of the application, opened and closed here, and the key prefix
@@ -53,7 +62,7 @@ public class Redis {
         pool.setMaxTotal(poolSize);
         pool.setMaxIdle(poolSize);
         pool.setMaxWait(Duration.ofSeconds(5));
-        // a Redis restart leaves dead pooled connections: validate before use
+        // a Redis restart leaves dead pooled connections: validate before use (Connections: not when just used)
         pool.setTestOnBorrow(true);
         pool.setTestWhileIdle(true);
         var config = DefaultJedisClientConfig.builder()
@@ -62,7 +71,14 @@ public class Redis {
                 // Jedis waits forever for a blocking command's answer unless told: a lost connection would hang the loop
                 .blockingSocketTimeoutMillis((int) timeout.toMillis()).build();
         // the URL's user, password, database and TLS are merged into this config
-        client = RedisClient.builder().clientConfig(config).fromURI(url).poolConfig(pool).build();
+        URI at = URI.create(url);
+        client = new RedisClient.Builder() {
+            @Override
+            protected ConnectionProvider createDefaultConnectionProvider() {
+                // clientConfig: the one above with the URL's user, password, database and TLS merged in (fromURI)
+                return new PooledConnectionProvider(new Connections(JedisURIHelper.getHostAndPort(at), clientConfig), poolConfig);
+            }
+        }.clientConfig(config).fromURI(at).poolConfig(pool).build();
         LOG.info(() -> "Redis at " + redacted(url) + ", key prefix '" + prefix + "'");
     }
 
@@ -85,5 +101,35 @@ public class Redis {
 
     static String redacted(String url) {
         return url.replaceAll("//[^@/]*@", "//***@");
+    }
+
+    /**
+     * Jedis' connections, checked with a PING before use (testOnBorrow) only when they have been back in the pool for
+     * JUST_USED or longer. A connection that answered a moment ago is alive: a Redis restart takes longer than that,
+     * and a connection that broke meanwhile is dropped by Jedis at its first failed command, which fails like any
+     * Redis outage (a 503, or a retry in the delivery loops), never silently. Under load nearly every borrow finds a
+     * connection returned microseconds ago: a subscribe made 2-3 borrows and so as many extra round trips.
+     */
+    static final class Connections extends ConnectionFactory {
+
+        static final long JUST_USED_MILLIS = 100;
+
+        Connections(HostAndPort at, JedisClientConfig config) {
+            super(at, config);
+        }
+
+        @Override
+        public boolean validateObject(PooledObject<Connection> pooled) {
+            if (justUsed(pooled.getLastReturnTime(), System.currentTimeMillis()) && pooled.getObject().isConnected()
+                    && !pooled.getObject().isBroken()) {
+                return true;
+            }
+            return super.validateObject(pooled);
+        }
+
+        static boolean justUsed(long returnedMillis, long nowMillis) {
+            long since = nowMillis - returnedMillis;
+            return since >= 0 && since < JUST_USED_MILLIS;
+        }
     }
 }
