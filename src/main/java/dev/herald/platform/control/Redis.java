@@ -50,6 +50,8 @@ public class Redis {
     Duration timeout;
 
     UnifiedJedis client;
+    /** The wall clock the pool's check compares return times with (Connections); tests move it on. */
+    java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     /** Created at deployment, not on first use off a request thread (TomEE; DeploymentCreationTest). */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -76,7 +78,7 @@ public class Redis {
             @Override
             protected ConnectionProvider createDefaultConnectionProvider() {
                 // clientConfig: the one above with the URL's user, password, database and TLS merged in (fromURI)
-                return new PooledConnectionProvider(new Connections(JedisURIHelper.getHostAndPort(at), clientConfig), poolConfig);
+                return new PooledConnectionProvider(new Connections(JedisURIHelper.getHostAndPort(at), clientConfig, clock), poolConfig);
             }
         }.clientConfig(config).fromURI(at).poolConfig(pool).build();
         LOG.info(() -> "Redis at " + redacted(url) + ", key prefix '" + prefix + "'");
@@ -114,13 +116,16 @@ public class Redis {
 
         static final long JUST_USED_MILLIS = 100;
 
-        Connections(HostAndPort at, JedisClientConfig config) {
+        final java.util.function.LongSupplier clock;
+
+        Connections(HostAndPort at, JedisClientConfig config, java.util.function.LongSupplier clock) {
             super(at, config);
+            this.clock = clock;
         }
 
         @Override
         public boolean validateObject(PooledObject<Connection> pooled) {
-            if (justUsed(pooled.getLastReturnTime(), System.currentTimeMillis()) && pooled.getObject().isConnected()
+            if (justUsed(pooled.getLastReturnTime(), clock.getAsLong()) && pooled.getObject().isConnected()
                     && !pooled.getObject().isBroken()) {
                 return true;
             }

@@ -4,13 +4,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.RedisProcess;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
-/** The pool's check before use, against a redis-server of this test's own (it is restarted). */
+/** The pool's check before use, against a redis-server of this test's own (it is restarted), with a clock the test moves. */
 class RedisTest {
 
-    static long pings(RedisProcess server) {
+    RedisProcess server;
+    Redis redis;
+    /** Added to the wall clock the pool's check reads. */
+    final AtomicLong ahead = new AtomicLong();
+
+    @BeforeEach
+    void connect() throws Exception {
+        server = RedisProcess.start();
+        redis = new Redis();
+        redis.url = server.url();
+        redis.prefix = "redis-test:";
+        redis.poolSize = 4;
+        redis.timeout = Duration.ofSeconds(2);
+        redis.clock = () -> System.currentTimeMillis() + ahead.get();
+        redis.open();
+    }
+
+    @AfterEach
+    void close() {
+        redis.close();
+        server.close();
+    }
+
+    long pings() {
         try (var observer = RedisClient.create(server.url())) {
             String stats = observer.info("commandstats");
             int at = stats.indexOf("cmdstat_ping:calls=");
@@ -22,47 +48,23 @@ class RedisTest {
         }
     }
 
-    static Redis connect(RedisProcess server) {
-        var redis = new Redis();
-        redis.url = server.url();
-        redis.prefix = "redis-test:";
-        redis.poolSize = 4;
-        redis.timeout = Duration.ofSeconds(2);
-        redis.open();
-        return redis;
-    }
-
     @Test
-    void aConnectionThatAnsweredAMomentAgoIsUsedWithoutAnotherPing() throws Exception {
-        try (var server = RedisProcess.start()) {
-            var redis = connect(server);
-            try {
-                redis.client().set("k", "v");
-                long before = pings(server);
-                for (int i = 0; i < 50; i++) {
-                    assertThat(redis.client().get("k")).isEqualTo("v");
-                }
-                assertThat(pings(server) - before).as("50 commands, one right after the other").isZero();
-            } finally {
-                redis.close();
-            }
+    void aConnectionThatAnsweredAMomentAgoIsUsedWithoutAnotherPing() {
+        redis.client().set("k", "v");
+        long before = pings();
+        for (int i = 0; i < 50; i++) {
+            assertThat(redis.client().get("k")).isEqualTo("v");
         }
+        assertThat(pings() - before).as("50 commands, one right after the other").isZero();
     }
 
     @Test
     void aConnectionBackInThePoolForLongerIsCheckedSoTheFirstCommandAfterARestartSucceeds() throws Exception {
-        try (var server = RedisProcess.start()) {
-            var redis = connect(server);
-            try {
-                redis.client().set("k", "v");
-                server.restart(); // the pooled connection is dead now
-                Thread.sleep(Redis.Connections.JUST_USED_MILLIS + 50); // a connection back for longer than a moment
+        redis.client().set("k", "v");
+        server.restart(); // the pooled connection is dead now
+        ahead.set(Redis.Connections.JUST_USED_MILLIS); // and back in the pool for longer than a moment
 
-                assertThat(redis.client().get("k")).as("checked, found dead, replaced: the command itself succeeds").isEqualTo("v");
-            } finally {
-                redis.close();
-            }
-        }
+        assertThat(redis.client().get("k")).as("checked, found dead, replaced: the command itself succeeds").isEqualTo("v");
     }
 
     @Test
