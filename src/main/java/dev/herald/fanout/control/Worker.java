@@ -165,7 +165,8 @@ public class Worker {
         for (Lane lane : Lane.values()) {
             capacity.put(lane, new Semaphore(Math.max(1, prefetch)));
         }
-        runners = runners(Lane.values().length * Math.max(1, prefetch), threads);
+        runners = new ThreadPoolExecutor(0, Lane.values().length * Math.max(1, prefetch), 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threads);
         running = true;
         for (Lane lane : Lane.values()) {
             loops.add(start("herald-read-" + lane.key(), () -> read(lane)));
@@ -173,18 +174,6 @@ public class Worker {
         loops.add(start("herald-upkeep", this::upkeep));
         LOG.info(() -> "delivery: consumer '" + name + "' of both lanes, prefetch " + prefetch + " batches per lane, claim-idle "
                 + claimIdle + ", max-claims " + maxClaims);
-    }
-
-    /**
-     * The batch runners: one thread for every unit the lanes may hold at once (the capacity semaphores bound what is
-     * queued), each ending after 30 s idle. Core size, not only maximum: with an unbounded queue a pool never grows past
-     * its core size, and a core of 0 ran every batch of both lanes on one thread, one after the other (a priority job
-     * waited for the bulk batch before it, and each batch's last answers left the senders idle).
-     */
-    static ThreadPoolExecutor runners(int size, java.util.concurrent.ThreadFactory threads) {
-        var pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     Thread start(String threadName, Runnable loop) {
