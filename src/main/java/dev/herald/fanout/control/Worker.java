@@ -129,6 +129,10 @@ public class Worker {
     final Map<String, BatchRun> held = new ConcurrentHashMap<>();
     final List<Thread> loops = new ArrayList<>();
     ThreadPoolExecutor runners;
+    /** Guards running against starting a unit: a unit is either started before a stop, or handed back by the stop. */
+    final Object starting = new Object();
+    /** When a stop's grace period ends (System.nanoTime); set by the stop, before running turns false. */
+    volatile long stopDeadline;
     final Object upkeepSignal = new Object();
     volatile long moveDueAt;
     ZoneId defaultZone;
@@ -165,8 +169,7 @@ public class Worker {
         for (Lane lane : Lane.values()) {
             capacity.put(lane, new Semaphore(Math.max(1, prefetch)));
         }
-        runners = new ThreadPoolExecutor(0, Lane.values().length * Math.max(1, prefetch), 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads);
+        runners = runners(Lane.values().length * Math.max(1, prefetch), threads);
         running = true;
         for (Lane lane : Lane.values()) {
             loops.add(start("herald-read-" + lane.key(), () -> read(lane)));
@@ -174,6 +177,18 @@ public class Worker {
         loops.add(start("herald-upkeep", this::upkeep));
         LOG.info(() -> "delivery: consumer '" + name + "' of both lanes, prefetch " + prefetch + " batches per lane, claim-idle "
                 + claimIdle + ", max-claims " + maxClaims);
+    }
+
+    /**
+     * The batch runners: one thread for every unit the lanes may hold at once (the capacity semaphores bound what is
+     * queued), each ending after 30 s idle. Core size, not only maximum: with an unbounded queue a pool never grows past
+     * its core size, and a core of 0 ran every batch of both lanes on one thread, one after the other (a priority job
+     * waited for the bulk batch before it, and each batch's last answers left the senders idle).
+     */
+    static ThreadPoolExecutor runners(int size, java.util.concurrent.ThreadFactory threads) {
+        var pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     Thread start(String threadName, Runnable loop) {
@@ -203,6 +218,11 @@ public class Worker {
             try {
                 if (!room.tryAcquire(1, TimeUnit.SECONDS)) {
                     continue;
+                }
+                if (!running) {
+                    // a stopping batch gave its place back: nothing more is read
+                    room.release();
+                    break;
                 }
                 reserved = 1 + room.drainPermits();
                 if (!ready) {
@@ -284,14 +304,22 @@ public class Worker {
             return;
         }
         var run = new BatchRun(unit);
-        held.put(unit.entryId(), run);
-        try {
-            runners.execute(() -> runBatch(run, room));
-        } catch (RuntimeException e) {
-            held.remove(unit.entryId());
-            room.release();
-            throw e;
+        synchronized (starting) {
+            held.put(unit.entryId(), run);
+            if (running) {
+                try {
+                    runners.execute(() -> runBatch(run, room));
+                } catch (RuntimeException e) {
+                    held.remove(unit.entryId());
+                    room.release();
+                    throw e;
+                }
+                return;
+            }
+            // read while the instance began to stop: it is handed back at once, here, as stop() hands back the others
+            run.stop(stopDeadline);
         }
+        runBatch(run, room);
     }
 
     void runBatch(BatchRun run, Semaphore room) {
@@ -516,12 +544,15 @@ public class Worker {
 
     @PreDestroy
     synchronized void stop() {
-        if (!running) {
-            return;
+        synchronized (starting) {
+            if (!running) {
+                return;
+            }
+            stopDeadline = System.nanoTime() + grace.toNanos();
+            running = false;
+            // a unit a reader has just read is either among these, or sees running false and is handed back by its reader
+            held.values().forEach(run -> run.stop(stopDeadline));
         }
-        running = false;
-        long deadline = System.nanoTime() + grace.toNanos();
-        held.values().forEach(run -> run.stop(deadline));
         synchronized (upkeepSignal) {
             upkeepSignal.notifyAll();
         }
@@ -533,7 +564,8 @@ public class Worker {
                 runners.shutdownNow();
             }
             for (Thread loop : loops) {
-                loop.join(BLOCK.toMillis() + 1000);
+                // a reader's last read may return units after the stop: it hands them back before it ends
+                loop.join(BLOCK.toMillis() + grace.toMillis() + 1000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,10 +6,7 @@ import dev.herald.push.control.Dispatcher;
 import dev.herald.subscriptions.control.Stores;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /** A Worker wired by hand for tests in other packages: what its rehearse needs (the warm-up's batches), no reader loops. */
 public final class Workers {
@@ -30,7 +27,7 @@ public final class Workers {
         worker.tokens = tokens;
         worker.defaultZone = ZoneId.of("UTC");
         worker.name = "warm-up-test";
-        worker.runners = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+        worker.runners = Worker.runners(4, threads);
         worker.running = true;
         return worker;
     }
