@@ -64,6 +64,7 @@ final class HostStreams {
             while (inFlight >= (warm ? limit : 1)) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
+                    notify(); // a wake-up this thread may have taken goes on to the next waiter
                     return false;
                 }
                 TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -72,17 +73,26 @@ final class HostStreams {
             return true;
         }
 
-        /** The push that entered is over; answered: the host sent an HTTP answer (any status). */
+        /**
+         * The push that entered is over; answered: the host sent an HTTP answer (any status). One slot is free, so one
+         * waiter is woken (with up to max-in-flight threads waiting at one host, waking all of them on every answer cost
+         * more CPU than the pushes); all are woken only when the host opens up, from one push in flight to limit.
+         */
         synchronized void leave(boolean answered) {
             if (limit == 0) {
                 return;
             }
             inFlight--;
+            boolean opened = answered && !warm;
             warm = answered;
             if (answered) {
                 lastAnswer = System.nanoTime();
             }
-            notifyAll();
+            if (opened) {
+                notifyAll();
+            } else {
+                notify();
+            }
         }
     }
 }

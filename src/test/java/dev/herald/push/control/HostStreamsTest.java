@@ -60,6 +60,69 @@ class HostStreamsTest {
     }
 
     @Test
+    void whenTheFirstPushIsAnsweredEveryWaiterUpToTheLimitGoesAtOnce() throws Exception {
+        var gate = new HostStreams(3).gate(FCM);
+        gate.enter(NOW);
+        var waiters = new java.util.ArrayList<CompletableFuture<Boolean>>();
+        var threads = new java.util.ArrayList<Thread>();
+        for (int i = 0; i < 2; i++) {
+            var entered = new CompletableFuture<Boolean>();
+            waiters.add(entered);
+            threads.add(new Thread(() -> {
+                try {
+                    entered.complete(gate.enter(LONG));
+                } catch (InterruptedException e) {
+                    entered.completeExceptionally(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        awaitWaiting(threads);
+
+        gate.leave(true);
+
+        // both, without another push leaving: the host's connection and SETTINGS exist now
+        assertThat(waiters.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(waiters.get(1).get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void eachSlotThatIsFreedLetsOneWaiterIn() throws Exception {
+        var gate = new HostStreams(1).gate(FCM);
+        gate.enter(NOW);
+        gate.leave(true);
+        gate.enter(NOW);
+        var entries = new java.util.concurrent.Semaphore(0);
+        var threads = new java.util.ArrayList<Thread>();
+        for (int i = 0; i < 3; i++) {
+            threads.add(new Thread(() -> {
+                try {
+                    if (gate.enter(LONG)) {
+                        entries.release();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        awaitWaiting(threads);
+
+        for (int i = 0; i < 3; i++) {
+            gate.leave(true);
+            assertThat(entries.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)).as("a waiter took slot " + i).isTrue();
+        }
+        assertThat(entries.availablePermits()).isZero();
+    }
+
+    /** Until every thread waits in the gate's timed wait (the only timed wait these threads reach). */
+    static void awaitWaiting(java.util.List<Thread> threads) throws InterruptedException {
+        while (!threads.stream().allMatch(thread -> thread.getState() == Thread.State.TIMED_WAITING)) {
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
     void theSameHostSharesAGateOtherHostsAndPortsHaveTheirOwn() {
         var streams = new HostStreams(100);
 
