@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * POST /api/subscribe under load: Payara Micro with the built WAR (rate limit off, two channels
  * declared) on the run's Redis under a prefix of its own, and wrk (Debian package wrk) with 2
  * threads and bench.connections keep-alive connections, every request a new endpoint with a valid
- * key in two channels (src/test/resources/bench/subscribe.lua). A warm-up, then bench.runs runs of
- * bench.seconds each; prints each run and the median. Deletes its prefix at the end.
+ * key in two channels (src/test/resources/bench/subscribe.lua). A warm-up of bench.warmup seconds
+ * (default 10, not counted), then bench.runs runs of bench.seconds each; prints each run and the
+ * median. Deletes its prefix at the end.
  *
  *     ./mvnw -q -DskipTests package exec:java@subscribe-bench -Dbench.runs=3
  */
@@ -32,6 +33,7 @@ public final class SubscribeBenchmark {
         int runs = Integer.getInteger("bench.runs", 3);
         int seconds = Integer.getInteger("bench.seconds", 20);
         int connections = Integer.getInteger("bench.connections", 50);
+        int warmup = Integer.getInteger("bench.warmup", 10);
         String prefix = "hs" + UUID.randomUUID().toString().substring(0, 4) + ":";
         var settings = new HashMap<String, String>();
         settings.put("herald.redis.url", TestRedis.URL);
@@ -51,9 +53,9 @@ public final class SubscribeBenchmark {
         // the server's own JIT and collector, not the tests' quick-start options: this measures speed
         try (var micro = MicroProcess.start(settings, MicroProcess.freePort(), Duration.ofMinutes(4), List.of("-Xmx512m"))) {
             String base = micro.uri("/").toString().replaceAll("/$", "");
-            System.out.printf("subscribe bench: wrk -t2 -c%d, %d s per run, %d runs, a new endpoint per request, 2 channels, prefix %s%n",
-                    connections, seconds, runs, prefix);
-            wrk(base, script, keys, connections, 10);
+            System.out.printf("subscribe bench: wrk -t2 -c%d, %d s uncounted, %d s per run, %d runs, a new endpoint per request, 2 channels, prefix %s%n",
+                    connections, warmup, seconds, runs, prefix);
+            wrk(base, script, keys, connections, warmup);
             var rates = new ArrayList<Double>();
             for (int i = 1; i <= runs; i++) {
                 String out = wrk(base, script, keys, connections, seconds);

@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Prefer: wait. Whichever instance delivers a job, the one that accepted it learns that it is done
@@ -26,25 +24,19 @@ public class JobWatch {
     JobStore jobs;
 
     /** One future per waiting request, with the job it waits for. */
-    final Map<CompletableFuture<Void>, String> awaited = new ConcurrentHashMap<>();
+    final Map<CompletableFuture<Boolean>, String> awaited = new ConcurrentHashMap<>();
 
-    /** Waits at most wait for the job to be done; true when it is. */
-    public boolean awaitDone(String jobId, Duration wait) {
-        var done = new CompletableFuture<Void>();
+    /**
+     * Completes with true once the job is done, or with false when wait has passed first. Nothing waits on a thread
+     * meanwhile: the request that asked is suspended (a request thread is not held for up to herald.delivery.max-wait),
+     * and the future is completed by the upkeep's poll, the runner that finished the job, or the JDK's timer.
+     */
+    public CompletableFuture<Boolean> whenDone(String jobId, Duration wait) {
+        var done = new CompletableFuture<Boolean>();
         awaited.put(done, jobId);
-        try {
-            done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            return true;
-        } finally {
-            awaited.remove(done);
-        }
+        done.whenComplete((result, failure) -> awaited.remove(done));
+        done.completeOnTimeout(false, wait.toMillis(), TimeUnit.MILLISECONDS);
+        return done;
     }
 
     boolean anyAwaited() {
@@ -69,7 +61,7 @@ public class JobWatch {
     void finished(String jobId) {
         awaited.forEach((done, id) -> {
             if (id.equals(jobId)) {
-                done.complete(null);
+                done.complete(true);
             }
         });
     }

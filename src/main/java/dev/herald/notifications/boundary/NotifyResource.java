@@ -13,6 +13,8 @@ import dev.herald.notifications.control.PreferWait;
 import dev.herald.platform.control.JsonBody;
 import dev.herald.platform.control.Uuids;
 import dev.herald.subscriptions.control.Channels;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -33,7 +35,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 @Path("")
@@ -45,8 +52,14 @@ public class NotifyResource {
     /** Fits 10,000 long user ids; the pushed payload keeps its own limit (PayloadEncryption.MAX_PLAINTEXT). */
     static final int MAX_BODY = 1536 * 1024;
 
+    static final Logger LOG = Logger.getLogger(NotifyResource.class.getName());
+
     @Inject
     Intake intake;
+
+    /** Where an answer that waited for its job is made (see answer): the container's default executor. */
+    @Resource
+    ManagedExecutorService executor;
 
     @Inject
     JobStore jobs;
@@ -79,26 +92,47 @@ public class NotifyResource {
 
     @POST
     @Path("notify")
-    public Response notify(InputStream body, @HeaderParam("Prefer") String prefer) {
+    public CompletionStage<Response> notify(InputStream body, @HeaderParam("Prefer") String prefer) {
         var read = JsonBody.readWithBytes(body, MAX_BODY, headers.getLength());
         var notification = NotificationParser.parse(read.json(), channels, payloads.format());
         if (notification.dryRun()) {
-            return Response.ok(JsonBody.object().add("reach", jobs.reach(notification.audience()))
-                    .add("payload_bytes", DeclarativePayload.forJob(notification.display(), NotificationParser.SOME_JOB_ID, payloads.format()).bytes().length).build()).build();
+            return CompletableFuture.completedFuture(Response.ok(JsonBody.object().add("reach", jobs.reach(notification.audience()))
+                    .add("payload_bytes", DeclarativePayload.forJob(notification.display(), NotificationParser.SOME_JOB_ID, payloads.format()).bytes().length).build()).build());
         }
         var idempotency = IdempotencyKey.of(headers.getRequestHeader(IdempotencyKey.HEADER), bearer(), read.bytes(), idempotencyTtl);
         var accepted = intake.accept(notification, idempotency);
-        var answer = answer(accepted.jobId(), PreferWait.of(prefer, maxWait).orElse(Duration.ZERO));
-        return (accepted.replayed() ? answer.header("Idempotent-Replayed", "true") : answer).build();
+        var id = accepted.jobId();
+        var location = uri.getBaseUriBuilder().path("notifications").path(id).build();
+        var wait = PreferWait.of(prefer, maxWait).orElse(Duration.ZERO);
+        var store = jobs;
+        CompletionStage<Response.ResponseBuilder> answer = wait.isZero()
+                ? CompletableFuture.completedFuture(accepted(id, location))
+                : watch.whenDone(id, wait).thenApplyAsync(done -> answer(store, id, location, wait, done), executor);
+        return answer.thenApply(builder -> (accepted.replayed() ? builder.header("Idempotent-Replayed", "true") : builder).build());
     }
 
-    /** 200 with the report when the job is done within the wait the client prefers (RFC 7240), else 202 with its id. */
-    Response.ResponseBuilder answer(String id, Duration wait) {
-        var location = uri.getBaseUriBuilder().path("notifications").path(id).build();
-        if (!wait.isZero() && watch.awaitDone(id, wait)) {
-            return Response.ok(jobs.report(id).orElseThrow().toJson()).location(location)
-                    .header("Preference-Applied", "wait=" + wait.toSeconds());
+    /**
+     * 200 with the report when the job was done within the wait the client prefers (RFC 7240), else 202 with its id,
+     * also when the report cannot be read now: the job is accepted either way, and an error would invite a resend.
+     * Runs on the container's executor after the request thread has been given back, so it takes what it needs as
+     * arguments instead of reading this request-scoped resource.
+     */
+    static Response.ResponseBuilder answer(JobStore jobs, String id, URI location, Duration wait, boolean done) {
+        if (done) {
+            try {
+                var report = jobs.report(id);
+                if (report.isPresent()) {
+                    return Response.ok(report.get().toJson()).location(location).header("Preference-Applied", "wait=" + wait.toSeconds());
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "notification {0} is done, but its report could not be read for Prefer: wait; answering 202: {1}",
+                        new Object[]{id, e.toString()});
+            }
         }
+        return accepted(id, location);
+    }
+
+    static Response.ResponseBuilder accepted(String id, URI location) {
         return Response.accepted(JsonBody.object().add("id", id).build()).location(location);
     }
 

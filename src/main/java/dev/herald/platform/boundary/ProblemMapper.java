@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.exceptions.JedisException;
@@ -30,6 +31,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable failure) {
+        if (failure instanceof CompletionException && failure.getCause() != null) {
+            return toResponse(failure.getCause()); // an asynchronous answer's failure (NotifyResource with Prefer: wait)
+        }
         if (failure instanceof WebApplicationException web) {
             return fromWebApplication(web);
         }

@@ -1,6 +1,7 @@
 package dev.herald.notifications.boundary;
 
 import static dev.herald.testing.PushServiceStub.Behaviour.delay;
+import static dev.herald.testing.PushServiceStub.Behaviour.held;
 import static dev.herald.testing.PushServiceStub.Behaviour.status;
 import static dev.herald.testing.PushServiceStub.Behaviour.statusWithRetryAfter;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +14,8 @@ import dev.herald.testing.TestRedis;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -257,6 +261,63 @@ class NotifyIT {
         assertThat(report.getInt("sent")).isEqualTo(2);
         assertThat(report.getInt("pending")).isZero();
         assertThat(stub.deliveries("p-slow")).hasSize(1);
+    }
+
+    /**
+     * The only test of this class that holds pushes: the stub's release() lets every later push through too. More
+     * requests wait than the server has request threads (server-config's http-thread-pool); had each held a thread,
+     * the ones beyond would not even be accepted, and nothing else would be answered.
+     */
+    @Test
+    void requestsWaitingForTheirNotificationHoldNoRequestThread() throws Exception {
+        var preboot = Files.readString(Path.of("server-config/payara-micro-preboot.asadmin"));
+        var size = Pattern.compile("http-thread-pool\\.max-thread-pool-size=(\\d+)").matcher(preboot);
+        assertThat(size.find()).as("server-config sizes the request thread pool").isTrue();
+        int waiting = Integer.parseInt(size.group(1)) + 4;
+        String run = "hold-" + UUID.randomUUID() + "-";
+        var names = IntStream.range(0, waiting).mapToObj(i -> run + i).toList();
+        var ids = subscribeAll(names);
+        names.forEach(name -> stub.respond(name, held()));
+        var pool = Executors.newFixedThreadPool(waiting);
+        try {
+            var replies = new ArrayList<Future<Api.Reply>>();
+            for (String name : names) {
+                replies.add(pool.submit(() -> notify("{\"title\":\"" + name + "\",\"subscriptions\":[\"" + ids.get(name) + "\"]}", "wait=60")));
+            }
+
+            assertThat(awaitAccepted(run, waiting, Duration.ofSeconds(60))).as("all %d notifications accepted", waiting).isTrue();
+            assertThat(stub.awaitHeld(1, Duration.ofSeconds(60))).as("their pushes held at the push service").isTrue();
+            var meanwhile = api.get("api/subscribe");
+            assertThat(meanwhile.status()).as("answered while %d requests wait", waiting).isEqualTo(200);
+            assertThat(replies).noneMatch(Future::isDone);
+
+            stub.release();
+            for (var reply : replies) {
+                var answer = reply.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                assertThat(answer.header("Preference-Applied")).isEqualTo("wait=60");
+                assertThat(answer.json().getInt("sent")).isEqualTo(1);
+            }
+        } finally {
+            stub.release();
+            pool.shutdownNow();
+        }
+    }
+
+    /** Until count notifications whose titles start with prefix are listed; false at the timeout. */
+    boolean awaitAccepted(String prefix, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var reply = api.get("api/notifications?limit=200");
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            long listed = reply.json().getJsonArray("items").getValuesAs(JsonObject.class).stream()
+                    .filter(item -> item.getString("title").startsWith(prefix)).count();
+            if (listed >= count) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     @Test
