@@ -553,6 +553,7 @@ public class Worker {
             // a unit a reader has just read is either among these, or sees running false and is handed back by its reader
             held.values().forEach(run -> run.stop(stopDeadline));
         }
+        watch.releaseAll();
         synchronized (upkeepSignal) {
             upkeepSignal.notifyAll();
         }

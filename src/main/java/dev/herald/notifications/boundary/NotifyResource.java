@@ -107,7 +107,8 @@ public class NotifyResource {
         var store = jobs;
         CompletionStage<Response.ResponseBuilder> answer = wait.isZero()
                 ? CompletableFuture.completedFuture(accepted(id, location))
-                : watch.whenDone(id, wait).thenApplyAsync(done -> answer(store, id, location, wait, done), executor);
+                : watch.whenDone(id, wait).thenApplyAsync(done -> answer(store, id, location, wait, done), executor)
+                        .exceptionally(refused -> accepted(id, location)); // the executor refused it (stopping): accepted all the same
         return answer.thenApply(builder -> (accepted.replayed() ? builder.header("Idempotent-Replayed", "true") : builder).build());
     }
 

@@ -3,14 +3,26 @@ package dev.herald.fanout.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class JobWatchTest {
 
+    final JobWatch watch = new JobWatch();
+
+    {
+        watch.scheduler = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterEach
+    void stopScheduler() {
+        watch.scheduler.shutdownNow();
+    }
+
     @Test
     void aWaitIsAnsweredTrueWhenItsJobFinishesAndNoLongerAwaited() throws Exception {
-        var watch = new JobWatch();
         var done = watch.whenDone("job-1", Duration.ofMinutes(1));
         var other = watch.whenDone("job-2", Duration.ofMinutes(1));
 
@@ -23,10 +35,9 @@ class JobWatchTest {
 
     @Test
     void aWaitIsAnsweredFalseWhenItsTimeIsUpAndIsForgotten() throws Exception {
-        var watch = new JobWatch();
         var done = watch.whenDone("job-1", Duration.ofMillis(1));
 
-        // completed by the JDK's timer: no thread of the caller's waits for it
+        // completed by the scheduler: no thread of the caller's waits for it
         assertThat(done.get(10, TimeUnit.SECONDS)).isFalse();
         assertThat(watch.anyAwaited()).isFalse();
         watch.finished("job-1");
@@ -35,7 +46,6 @@ class JobWatchTest {
 
     @Test
     void everyWaitForTheSameJobIsAnswered() throws Exception {
-        var watch = new JobWatch();
         var first = watch.whenDone("job-1", Duration.ofMinutes(1));
         var second = watch.whenDone("job-1", Duration.ofMinutes(1));
 
@@ -43,6 +53,35 @@ class JobWatchTest {
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(second.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(watch.anyAwaited()).isFalse();
+    }
+
+    @Test
+    void whenTheInstanceStopsEveryWaitIsAnsweredAtOnceAndLaterOnesDoNotWait() throws Exception {
+        var waiting = watch.whenDone("job-1", Duration.ofMinutes(1));
+
+        watch.releaseAll();
+
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(watch.whenDone("job-2", Duration.ofMinutes(1))).isCompletedWithValue(false);
+        assertThat(watch.anyAwaited()).isFalse();
+    }
+
+    @Test
+    void beyondTheLimitOfWaitingRequestsOneIsAnsweredAtOnce() {
+        for (int i = 0; i < JobWatch.MAX_AWAITED; i++) {
+            watch.whenDone("job-" + i, Duration.ofMinutes(1));
+        }
+
+        assertThat(watch.whenDone("one-more", Duration.ofMinutes(1))).isCompletedWithValue(false);
+        assertThat(watch.awaited).hasSize(JobWatch.MAX_AWAITED);
+    }
+
+    @Test
+    void aWaitTheSchedulerCannotTakeIsAnsweredAtOnce() {
+        watch.scheduler.shutdownNow();
+
+        assertThat(watch.whenDone("job-1", Duration.ofMinutes(1))).isCompletedWithValue(false);
         assertThat(watch.anyAwaited()).isFalse();
     }
 }
