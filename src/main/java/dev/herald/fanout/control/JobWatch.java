@@ -53,6 +53,12 @@ public class JobWatch {
     /** One future per waiting request, with the job it waits for. */
     final Map<CompletableFuture<Boolean>, String> awaited = new ConcurrentHashMap<>();
 
+    /**
+     * Run when a wait begins with nobody else waiting: the Worker wakes its upkeep, whose poll then also sees a job
+     * that was done before its request began to wait (nothing else would report it until the upkeep's next tick).
+     */
+    volatile Runnable onFirstWait = () -> { };
+
     /** Set once the instance stops: nothing polls any more. */
     volatile boolean stopped;
 
@@ -63,7 +69,11 @@ public class JobWatch {
             done.complete(false);
             return done;
         }
+        boolean first = awaited.isEmpty();
         awaited.put(done, jobId);
+        if (first) {
+            onFirstWait.run();
+        }
         try {
             var timeout = scheduler.schedule(() -> answer(done, false), wait.toMillis(), TimeUnit.MILLISECONDS);
             done.whenComplete((result, failure) -> timeout.cancel(false));

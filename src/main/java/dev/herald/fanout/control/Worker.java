@@ -170,6 +170,7 @@ public class Worker {
             capacity.put(lane, new Semaphore(Math.max(1, prefetch)));
         }
         runners = runners(Lane.values().length * Math.max(1, prefetch), threads);
+        watch.onFirstWait = this::wakeUpkeep;
         running = true;
         for (Lane lane : Lane.values()) {
             loops.add(start("herald-read-" + lane.key(), () -> read(lane)));
@@ -493,6 +494,12 @@ public class Worker {
                     break;
                 }
             }
+        }
+    }
+
+    void wakeUpkeep() {
+        synchronized (upkeepSignal) {
+            upkeepSignal.notifyAll();
         }
     }
 

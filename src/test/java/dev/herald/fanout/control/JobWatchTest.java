@@ -78,6 +78,21 @@ class JobWatchTest {
     }
 
     @Test
+    void theFirstWaitAmongNoneWakesThePollerAndLaterOnesDoNot() {
+        var wakes = new java.util.concurrent.atomic.AtomicInteger();
+        watch.onFirstWait = wakes::incrementAndGet;
+
+        watch.whenDone("job-1", Duration.ofMinutes(1));
+        watch.whenDone("job-2", Duration.ofMinutes(1));
+        assertThat(wakes).hasValue(1);
+
+        watch.finished("job-1");
+        watch.finished("job-2");
+        watch.whenDone("job-3", Duration.ofMinutes(1));
+        assertThat(wakes).hasValue(2);
+    }
+
+    @Test
     void aWaitTheSchedulerCannotTakeIsAnsweredAtOnce() {
         watch.scheduler.shutdownNow();
 
