@@ -109,7 +109,7 @@ class PushClientHttp2Test {
         assertThat(stub.maxConcurrentStreams()).isEqualTo(STREAM_LIMIT);
     }
 
-    // the two below show what the cap is for: the JDK client as it is (herald.push.max-streams-per-host=0)
+    // the one below shows what the cap is for: the JDK client as it is (herald.push.max-streams-per-host=0)
 
     @Test
     void withoutTheCapAWarmBurstFailsThePushesBeyondThePeersLimit() throws Exception {
@@ -123,11 +123,6 @@ class PushClientHttp2Test {
         assertThat(stub.connections()).isEqualTo(1);
     }
 
-    @Test
-    void withoutTheCapAColdBurstOpensManyConnections() throws Exception {
-        burst(client(0), subscribers(IN_FLIGHT));
-
-        // 56, 191 and 256 seen here: until the first is pooled, every request opens its own
-        assertThat(stub.connections()).as("TCP connections opened").isGreaterThan(10);
-    }
+    // Without the cap a cold burst also opened many connections (56, 191 and 256 seen, and 9 once in CI): how many
+    // depends on how fast the burst is sent against the first handshake, so it is not a test; the cold test above is.
 }
