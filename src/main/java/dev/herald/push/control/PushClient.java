@@ -25,9 +25,10 @@ import javax.net.ssl.SSLContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Sends one encrypted, VAPID-signed message to one push service (RFC 8030 section 5) over the
- * application's single HttpClient, at most herald.push.max-streams-per-host at once per https host
- * (HostStreams). No retries here: the caller decides with Outcome.
+ * Sends one encrypted, VAPID-signed message to one push service (RFC 8030 section 5) over one of the
+ * application's herald.push.connections-per-host HttpClients (each keeps one HTTP/2 connection per
+ * host), at most herald.push.max-streams-per-host at once per connection (HostStreams). No retries
+ * here: the caller decides with Outcome.
  */
 @ApplicationScoped
 public class PushClient {
@@ -55,10 +56,15 @@ public class PushClient {
     @ConfigProperty(name = "herald.push.max-streams-per-host")
     int maxStreamsPerHost;
 
+    @Inject
+    @ConfigProperty(name = "herald.push.connections-per-host")
+    int connectionsPerHost;
+
     /** null: the JVM's default (its trust store); tests trust their own stub's certificate. */
     SSLContext tls;
 
-    HttpClient client;
+    /** One per HTTP/2 connection a host may get; http hosts and the uncapped use the first. */
+    HttpClient[] clients;
     HostStreams streams;
 
     public PushClient() {
@@ -66,18 +72,22 @@ public class PushClient {
 
     /** Outside a container (tests, benchmarks). */
     PushClient(PayloadEncryption encryption, VapidHeaders vapid, EndpointPolicy policy, Duration connectTimeout, Duration requestTimeout) {
-        this(encryption, vapid, policy, connectTimeout, requestTimeout, 100, null);
+        this(encryption, vapid, policy, connectTimeout, requestTimeout, 100, 1, null);
     }
 
-    /** Outside a container, with a stream cap per host (0: none) and a TLS context trusting a test push service. */
+    /**
+     * Outside a container, with a stream cap per connection (0: none), connections per https host and a TLS context
+     * trusting a test push service.
+     */
     PushClient(PayloadEncryption encryption, VapidHeaders vapid, EndpointPolicy policy, Duration connectTimeout, Duration requestTimeout,
-            int maxStreamsPerHost, SSLContext tls) {
+            int maxStreamsPerHost, int connectionsPerHost, SSLContext tls) {
         this.encryption = encryption;
         this.vapid = vapid;
         this.policy = policy;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.maxStreamsPerHost = maxStreamsPerHost;
+        this.connectionsPerHost = connectionsPerHost;
         this.tls = tls;
         start();
     }
@@ -87,12 +97,22 @@ public class PushClient {
         if (maxStreamsPerHost < 0) {
             throw new IllegalStateException("herald.push.max-streams-per-host must be 0 (no cap) or more, not " + maxStreamsPerHost);
         }
-        streams = new HostStreams(maxStreamsPerHost);
+        if (connectionsPerHost < 1) {
+            throw new IllegalStateException("herald.push.connections-per-host must be 1 or more, not " + connectionsPerHost);
+        }
+        streams = new HostStreams(maxStreamsPerHost, connectionsPerHost);
+        clients = new HttpClient[connectionsPerHost];
+        for (int i = 0; i < clients.length; i++) {
+            clients[i] = newClient();
+        }
+    }
+
+    HttpClient newClient() {
         HttpClient.Builder builder = HttpClient.newBuilder();
         if (tls != null) {
             builder.sslContext(tls);
         }
-        client = builder
+        return builder
                 .version(HttpClient.Version.HTTP_2)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout)
@@ -108,7 +128,8 @@ public class PushClient {
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         refuseKeyLog(System.getenv("ECE_KEYLOG"));
         LOG.config(() -> "push HTTP client ready: connect timeout " + connectTimeout + ", request timeout " + requestTimeout
-                + ", at most " + (maxStreamsPerHost == 0 ? "any number of" : maxStreamsPerHost) + " pushes in flight per https host");
+                + ", at most " + (maxStreamsPerHost == 0 ? "any number of pushes in flight per https host"
+                : maxStreamsPerHost + " pushes in flight per connection, " + connectionsPerHost + " connections per https host"));
     }
 
     /** web-push's HttpEce prints every message's keys to standard output when ECE_KEYLOG=1. */
@@ -195,19 +216,20 @@ public class PushClient {
             request.header("Topic", options.topic());
         }
         var gate = streams.gate(endpoint);
-        if (!gate.enter(requestTimeout)) {
+        int connection = gate.enter(requestTimeout);
+        if (connection == HostStreams.Gate.NONE) {
             // the host's streams stayed busy: nothing was sent, so it goes again later without spending a try
             return new PushResult.Busy("no stream to the host free within the request timeout");
         }
         PushResult result;
         boolean gotAnswer = false;
         try {
-            result = answered(client.send(request.build(), ResponseReason::handle));
+            result = answered(clients[connection].send(request.build(), ResponseReason::handle));
             gotAnswer = true;
         } catch (IOException e) {
             result = Failures.result(e);
         } finally {
-            gate.leave(gotAnswer);
+            gate.leave(connection, gotAnswer);
         }
         LOG.log(Level.FINE, "{0} -> {1}", new Object[]{endpoint.getHost(), result});
         return result;

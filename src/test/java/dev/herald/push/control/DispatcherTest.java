@@ -24,9 +24,10 @@ class DispatcherTest {
     void aPushThatFindsNoFreeStreamToItsHostWaitsItsTurnWithoutSpendingATry() throws Exception {
         var endpoint = "https://127.0.0.1:1/push/busy";
         var client = new PushClient(new PayloadEncryption(true), VapidFixture.headers(VapidFixture.keys()),
-                EndpointPolicies.allowingInsecure("127.0.0.1"), Duration.ofSeconds(1), Duration.ofMillis(200), 2, null);
-        // every stream to the host held (the first push to a host goes alone, so one holds them all): none frees up
-        assertThat(client.streams.gate(URI.create(endpoint)).enter(Duration.ZERO)).isTrue();
+                EndpointPolicies.allowingInsecure("127.0.0.1"), Duration.ofSeconds(1), Duration.ofMillis(200), 2, 2, null);
+        // every stream to the host held (the first push to a host goes alone, so one holds them all, and no second
+        // connection opens before the first is answered): none frees up
+        assertThat(client.streams.gate(URI.create(endpoint)).enter(Duration.ZERO)).isZero();
         var dispatcher = PushClients.dispatcher(client, Thread::new);
         var subscriber = TestSubscriber.create();
         var settled = new CompletableFuture<Settled>();

@@ -51,9 +51,14 @@ class PushClientHttp2Test {
         stub.close();
     }
 
+    /** One connection per host, as before herald.push.connections-per-host. */
     PushClient client(int maxStreamsPerHost) {
+        return client(maxStreamsPerHost, 1);
+    }
+
+    PushClient client(int maxStreamsPerHost, int connectionsPerHost) {
         return new PushClient(new PayloadEncryption(true), VapidFixture.headers(VapidFixture.keys()), EndpointPolicies.allowingInsecure("127.0.0.1"),
-                Duration.ofSeconds(5), REQUEST_TIMEOUT, maxStreamsPerHost, stub.clientContext());
+                Duration.ofSeconds(5), REQUEST_TIMEOUT, maxStreamsPerHost, connectionsPerHost, stub.clientContext());
     }
 
     /** IN_FLIGHT pushes released at once, as a cold broadcast's first batch; their results in order. */
@@ -107,6 +112,17 @@ class PushClientHttp2Test {
         assertThat(stub.connections()).isEqualTo(1);
         assertThat(stub.requests()).isEqualTo(1 + IN_FLIGHT);
         assertThat(stub.maxConcurrentStreams()).isEqualTo(STREAM_LIMIT);
+    }
+
+    @Test
+    void withThreeConnectionsPerHostAColdBurstBeyondOneConnectionsLimitOpensASecondAndNoMoreThanThree() throws Exception {
+        var results = burst(client(STREAM_LIMIT, 3), subscribers(IN_FLIGHT));
+
+        assertThat(results).allSatisfy(result -> assertThat(result.status()).as(result.summary()).isEqualTo(201));
+        assertThat(stub.rejections()).isEmpty();
+        assertThat(stub.resets()).as("streams refused or reset").isZero();
+        // more pushes wait than one connection takes, so a second one opens; a third only if both are full at once
+        assertThat(stub.connections()).as("TCP connections opened").isBetween(2, 3);
     }
 
     // the one below shows what the cap is for: the JDK client as it is (herald.push.max-streams-per-host=0)
