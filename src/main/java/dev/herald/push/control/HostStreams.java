@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * At most limit pushes in flight per HTTP/2 connection to an https host (herald.push.max-streams-per-host), over at
@@ -13,9 +14,9 @@ import java.util.concurrent.TimeUnit;
  * HTTP/2 connection per host). The JDK client fails a request beyond the peer's SETTINGS_MAX_CONCURRENT_STREAMS ("too
  * many concurrent streams", JDK-8225647) instead of queueing it; and while it has no connection to a host yet, each
  * request opens one of its own (a TLS handshake each, all but one closed again). So the first push on a connection, or
- * the first after one got no answer (the connection may be gone) or after a pause, goes alone; the others follow once it
- * is answered, when the connection and the peer's SETTINGS exist. Connections fill in order: the next one is opened only
- * when those before it are open and full, so a host with up to limit pushes in flight keeps to one connection. http hosts
+ * the first after it got no answer at all (the connection may be gone) or after a pause, goes alone; the others follow
+ * once it is answered, when the connection and the peer's SETTINGS exist. Open connections are used in order, and another
+ * one opens only when the open ones are full, so a host with up to limit pushes in flight keeps to one connection. http hosts
  * (HTTP/1.1, one connection per request in flight) and limit 0 are not capped and use connection 0.
  */
 final class HostStreams {
@@ -25,11 +26,23 @@ final class HostStreams {
 
     final int limit;
     final int connections;
+    /** System.nanoTime, or a test's clock. */
+    final LongSupplier clock;
     final Map<String, Gate> gates = new ConcurrentHashMap<>();
 
     HostStreams(int limit, int connections) {
+        this(limit, connections, System::nanoTime);
+    }
+
+    HostStreams(int limit, int connections, LongSupplier clock) {
         this.limit = limit;
         this.connections = connections;
+        this.clock = clock;
+    }
+
+    /** The time a push enters its gate, for leave. */
+    long now() {
+        return clock.getAsLong();
     }
 
     /** The gate of the endpoint's host, or an open one when the host is not capped. */
@@ -38,7 +51,7 @@ final class HostStreams {
             return Gate.OPEN;
         }
         String key = endpoint.getHost().toLowerCase(Locale.ROOT) + ":" + endpoint.getPort();
-        return gates.computeIfAbsent(key, k -> new Gate(limit, connections));
+        return gates.computeIfAbsent(key, k -> new Gate(limit, connections, clock));
     }
 
     /** One host's connections: how many pushes each has in flight, and whether it is known to be open (warm). */
@@ -46,29 +59,41 @@ final class HostStreams {
 
         /** enter's answer when no slot came in time. */
         static final int NONE = -1;
-        static final Gate OPEN = new Gate(0, 1);
+        static final Gate OPEN = new Gate(0, 1, System::nanoTime);
 
         final int limit;
+        final LongSupplier clock;
         final int[] inFlight;
         final boolean[] warm;
         final long[] lastAnswer;
+        /** The connection whose one push is finding out whether it is open, or NONE: one at a time per host. */
+        int probing = NONE;
+        /** Where the search for a connection to open starts: 0, or the one after a connection whose probe got no answer. */
+        int nextProbe;
 
-        Gate(int limit, int connections) {
+        Gate(int limit, int connections, LongSupplier clock) {
             this.limit = limit;
+            this.clock = clock;
             this.inFlight = new int[connections];
             this.warm = new boolean[connections];
             this.lastAnswer = new long[connections];
         }
 
-        /** Waits at most wait for a slot; the connection it is on (0 to connections - 1), or NONE when none came. */
+        /**
+         * Waits at most wait for a slot; the connection it is on (0 to connections - 1), or NONE when none came. The caller
+         * gives leave the time (HostStreams.now) of its entry.
+         */
         synchronized int enter(Duration wait) throws InterruptedException {
             if (limit == 0) {
                 return 0;
             }
             long end = System.nanoTime() + wait.toNanos();
             while (true) {
-                int connection = free(System.nanoTime());
+                int connection = free(clock.getAsLong());
                 if (connection != NONE) {
+                    if (!warm[connection]) {
+                        probing = connection;
+                    }
                     inFlight[connection]++;
                     return connection;
                 }
@@ -82,11 +107,12 @@ final class HostStreams {
         }
 
         /**
-         * The first warm connection below the limit; else the first cold one, if nothing is in flight on it (its one push
-         * opens it); else none. Only one connection is opened at a time, and only once those before it are full.
+         * The first open (warm) connection below the limit; else, unless a probe is out, a connection not known to be
+         * open with nothing in flight, searched from nextProbe (its one push opens it); else none. So connections open one
+         * at a time, in order, each only when the open ones are full, and a connection that lost its answers does not keep
+         * the others from opening.
          */
         int free(long now) {
-            int cold = NONE;
             for (int connection = 0; connection < inFlight.length; connection++) {
                 if (warm[connection] && inFlight[connection] == 0 && now - lastAnswer[connection] > IDLE.toNanos()) {
                     warm[connection] = false;
@@ -94,28 +120,50 @@ final class HostStreams {
                 if (warm[connection] && inFlight[connection] < limit) {
                     return connection;
                 }
-                if (!warm[connection] && cold == NONE) {
-                    cold = connection;
+            }
+            if (probing != NONE) {
+                return NONE;
+            }
+            for (int i = 0; i < inFlight.length; i++) {
+                int connection = (nextProbe + i) % inFlight.length;
+                if (!warm[connection] && inFlight[connection] == 0) {
+                    return connection;
                 }
             }
-            return cold != NONE && inFlight[cold] == 0 ? cold : NONE;
+            return NONE;
         }
 
         /**
-         * The push that entered on this connection is over; answered: the host sent an HTTP answer (any status). One slot
-         * is free, so one waiter is woken (with up to max-in-flight threads waiting at one host, waking all of them on every
-         * answer cost more CPU than the pushes); all are woken only when a connection opens up, from one push in flight to
-         * limit.
+         * The push that entered on this connection at entered (HostStreams.now) is over; answered: the host sent an HTTP
+         * answer (any status). Without an answer the connection counts as not open only if nothing else was answered on
+         * it since this push entered (one slow push does not close a busy connection). One slot is free, so one waiter is
+         * woken (with up to max-in-flight threads waiting at one host, waking all of them on every answer cost more CPU
+         * than the pushes); all are woken only when a connection opens, from one push in flight to limit.
          */
-        synchronized void leave(int connection, boolean answered) {
+        synchronized void leave(int connection, boolean answered, long entered) {
             if (limit == 0) {
                 return;
             }
             inFlight[connection]--;
-            boolean opened = answered && !warm[connection];
-            warm[connection] = answered;
+            boolean probe = probing == connection;
+            if (probe) {
+                probing = NONE;
+            }
+            boolean opened = false;
             if (answered) {
-                lastAnswer[connection] = System.nanoTime();
+                opened = !warm[connection];
+                warm[connection] = true;
+                lastAnswer[connection] = clock.getAsLong();
+                if (probe) {
+                    nextProbe = 0;
+                }
+            } else {
+                if (warm[connection] && lastAnswer[connection] - entered < 0) {
+                    warm[connection] = false;
+                }
+                if (probe) {
+                    nextProbe = (connection + 1) % inFlight.length;
+                }
             }
             if (opened) {
                 notifyAll();

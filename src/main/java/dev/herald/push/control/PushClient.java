@@ -217,6 +217,7 @@ public class PushClient {
         }
         var gate = streams.gate(endpoint);
         int connection = gate.enter(requestTimeout);
+        long entered = streams.now();
         if (connection == HostStreams.Gate.NONE) {
             // the host's streams stayed busy: nothing was sent, so it goes again later without spending a try
             return new PushResult.Busy("no stream to the host free within the request timeout");
@@ -229,7 +230,7 @@ public class PushClient {
         } catch (IOException e) {
             result = Failures.result(e);
         } finally {
-            gate.leave(connection, gotAnswer);
+            gate.leave(connection, gotAnswer, entered);
         }
         LOG.log(Level.FINE, "{0} -> {1}", new Object[]{endpoint.getHost(), result});
         return result;

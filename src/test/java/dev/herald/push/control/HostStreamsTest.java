@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class HostStreamsTest {
@@ -12,37 +17,83 @@ class HostStreamsTest {
     static final URI FCM = URI.create("https://fcm.googleapis.com/fcm/send/abc");
     static final Duration NOW = Duration.ZERO;
     static final Duration LONG = Duration.ofSeconds(30);
+    static final int NONE = HostStreams.Gate.NONE;
+
+    /** The gates' clock (nanoseconds): it moves only when a test moves it. */
+    final AtomicLong clock = new AtomicLong(1_000);
+
+    HostStreams.Gate gate(int limit, int connections) {
+        return new HostStreams(limit, connections, clock::get).gate(FCM);
+    }
+
+    /** A push on this connection ends with an answer, a moment after everything before. */
+    void answered(HostStreams.Gate gate, int connection) {
+        gate.leave(connection, true, clock.incrementAndGet());
+    }
+
+    /** A push that entered after every answer so far ends without one. */
+    void unanswered(HostStreams.Gate gate, int connection) {
+        gate.leave(connection, false, clock.incrementAndGet());
+    }
 
     @Test
     void theFirstPushToAHostGoesAloneUntilItIsAnswered() throws Exception {
-        var gate = new HostStreams(3, 1).gate(FCM);
+        var gate = gate(3, 1);
 
         assertThat(gate.enter(NOW)).isZero();
-        assertThat(gate.enter(NOW)).as("a second one while the first is unanswered").isEqualTo(HostStreams.Gate.NONE);
-        gate.leave(0, true);
+        assertThat(gate.enter(NOW)).as("a second one while the first is unanswered").isEqualTo(NONE);
+        answered(gate, 0);
 
         assertThat(gate.enter(NOW)).isZero();
         assertThat(gate.enter(NOW)).isZero();
         assertThat(gate.enter(NOW)).isZero();
-        assertThat(gate.enter(NOW)).as("beyond the limit").isEqualTo(HostStreams.Gate.NONE);
+        assertThat(gate.enter(NOW)).as("beyond the limit").isEqualTo(NONE);
     }
 
     @Test
     void aPushWithoutAnswerMakesTheNextOneGoAloneAgain() throws Exception {
-        var gate = new HostStreams(3, 1).gate(FCM);
+        var gate = gate(3, 1);
         gate.enter(NOW);
-        gate.leave(0, true);
+        answered(gate, 0);
 
         gate.enter(NOW);
-        gate.leave(0, false);
+        unanswered(gate, 0);
 
         assertThat(gate.enter(NOW)).isZero();
-        assertThat(gate.enter(NOW)).isEqualTo(HostStreams.Gate.NONE);
+        assertThat(gate.enter(NOW)).isEqualTo(NONE);
+    }
+
+    @Test
+    void aPushWithoutAnswerDoesNotCloseAConnectionThatAnsweredAnotherSinceItEntered() throws Exception {
+        var gate = gate(3, 1);
+        gate.enter(NOW);
+        answered(gate, 0);
+        gate.enter(NOW);
+        long slowEntered = clock.incrementAndGet();
+        gate.enter(NOW);
+        answered(gate, 0);
+
+        gate.leave(0, false, slowEntered);
+
+        assertThat(gate.enter(NOW)).isZero();
+        assertThat(gate.enter(NOW)).as("still open: more than one push at once").isZero();
+    }
+
+    @Test
+    void aConnectionIdleForLongerThanIdleGoesAloneAgain() throws Exception {
+        var gate = gate(3, 1);
+        gate.enter(NOW);
+        answered(gate, 0);
+
+        clock.addAndGet(HostStreams.IDLE.toNanos() + 1);
+
+        assertThat(gate.enter(NOW)).isZero();
+        assertThat(gate.enter(NOW)).as("the peer may have closed it").isEqualTo(NONE);
     }
 
     @Test
     void aWaitingPushGetsTheSlotAnotherLeaves() throws Exception {
-        var gate = new HostStreams(1, 1).gate(FCM);
+        var gate = gate(1, 1);
         gate.enter(NOW);
         var entered = new CompletableFuture<Integer>();
         var waiter = new Thread(() -> {
@@ -53,51 +104,39 @@ class HostStreamsTest {
             }
         });
         waiter.start();
+        awaitWaiting(List.of(waiter));
 
-        gate.leave(0, true);
+        answered(gate, 0);
 
-        assertThat(entered.get()).isZero();
+        assertThat(entered.get(10, TimeUnit.SECONDS)).isZero();
     }
 
     @Test
     void whenTheFirstPushIsAnsweredEveryWaiterUpToTheLimitGoesAtOnce() throws Exception {
-        var gate = new HostStreams(3, 1).gate(FCM);
+        var gate = gate(3, 1);
         gate.enter(NOW);
-        var waiters = new java.util.ArrayList<CompletableFuture<Integer>>();
-        var threads = new java.util.ArrayList<Thread>();
-        for (int i = 0; i < 2; i++) {
-            var entered = new CompletableFuture<Integer>();
-            waiters.add(entered);
-            threads.add(new Thread(() -> {
-                try {
-                    entered.complete(gate.enter(LONG));
-                } catch (InterruptedException e) {
-                    entered.completeExceptionally(e);
-                }
-            }));
-        }
-        threads.forEach(Thread::start);
-        awaitWaiting(threads);
+        var waiters = waiters(gate, 2);
 
-        gate.leave(0, true);
+        answered(gate, 0);
 
         // both, without another push leaving: the host's connection and SETTINGS exist now
-        assertThat(waiters.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS)).isZero();
-        assertThat(waiters.get(1).get(10, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        for (var waiter : waiters) {
+            assertThat(waiter.get(10, TimeUnit.SECONDS)).isZero();
+        }
     }
 
     @Test
     void eachSlotThatIsFreedLetsOneWaiterIn() throws Exception {
-        var gate = new HostStreams(1, 1).gate(FCM);
+        var gate = gate(1, 1);
         gate.enter(NOW);
-        gate.leave(0, true);
+        answered(gate, 0);
         gate.enter(NOW);
-        var entries = new java.util.concurrent.Semaphore(0);
-        var threads = new java.util.ArrayList<Thread>();
+        var entries = new Semaphore(0);
+        var threads = new ArrayList<Thread>();
         for (int i = 0; i < 3; i++) {
             threads.add(new Thread(() -> {
                 try {
-                    if (gate.enter(LONG) != HostStreams.Gate.NONE) {
+                    if (gate.enter(LONG) != NONE) {
                         entries.release();
                     }
                 } catch (InterruptedException e) {
@@ -109,81 +148,97 @@ class HostStreamsTest {
         awaitWaiting(threads);
 
         for (int i = 0; i < 3; i++) {
-            gate.leave(0, true);
-            assertThat(entries.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)).as("a waiter took slot " + i).isTrue();
-        }
-        assertThat(entries.availablePermits()).isZero();
-    }
-
-    /** Until every thread waits in the gate's timed wait (the only timed wait these threads reach). */
-    static void awaitWaiting(java.util.List<Thread> threads) throws InterruptedException {
-        while (!threads.stream().allMatch(thread -> thread.getState() == Thread.State.TIMED_WAITING)) {
-            Thread.sleep(1);
+            answered(gate, 0);
+            assertThat(entries.tryAcquire(10, TimeUnit.SECONDS)).as("a waiter took slot " + i).isTrue();
+            assertThat(entries.availablePermits()).as("only one waiter for slot " + i).isZero();
         }
     }
 
     @Test
     void aSecondConnectionOpensOnlyWhenTheFirstIsOpenAndFullAndTheyFillInOrder() throws Exception {
-        var gate = new HostStreams(2, 3).gate(FCM);
+        var gate = gate(2, 3);
 
         assertThat(gate.enter(NOW)).isZero();
-        assertThat(gate.enter(NOW)).as("no second connection while the first is not yet answered").isEqualTo(HostStreams.Gate.NONE);
-        gate.leave(0, true);
+        assertThat(gate.enter(NOW)).as("no second connection while the first is not yet answered").isEqualTo(NONE);
+        answered(gate, 0);
         assertThat(gate.enter(NOW)).isZero();
         assertThat(gate.enter(NOW)).isZero();
         assertThat(gate.enter(NOW)).as("the first is full: the second opens, alone").isEqualTo(1);
-        assertThat(gate.enter(NOW)).as("not a third while the second is unanswered").isEqualTo(HostStreams.Gate.NONE);
-        gate.leave(1, true);
+        assertThat(gate.enter(NOW)).as("not a third while the second is unanswered").isEqualTo(NONE);
+        answered(gate, 1);
         assertThat(gate.enter(NOW)).isEqualTo(1);
         assertThat(gate.enter(NOW)).isEqualTo(1);
         assertThat(gate.enter(NOW)).isEqualTo(2);
 
-        gate.leave(0, true);
+        answered(gate, 0);
         assertThat(gate.enter(NOW)).as("a slot freed on the first connection is used before any other").isZero();
     }
 
     @Test
-    void aConnectionThatLostAnAnswerTakesNoMoreUntilItIsAnsweredAgainWhileTheOthersGoOn() throws Exception {
-        var gate = new HostStreams(2, 2).gate(FCM);
+    void aConnectionThatLostItsAnswersKeepsNoOtherFromOpening() throws Exception {
+        var gate = gate(2, 3);
         gate.enter(NOW);
-        gate.leave(0, true);
+        answered(gate, 0);
         gate.enter(NOW);
         gate.enter(NOW);
         gate.enter(NOW); // opens connection 1
-        gate.leave(1, true);
+        answered(gate, 1);
+        gate.enter(NOW);
 
-        gate.leave(0, false); // connection 0 may be gone; one push is still in flight on it
+        unanswered(gate, 0); // connection 0 may be gone; one push is still in flight on it
 
         assertThat(gate.enter(NOW)).as("connection 1 is open").isEqualTo(1);
-        assertThat(gate.enter(NOW)).isEqualTo(1);
-        assertThat(gate.enter(NOW)).as("connection 1 is full, connection 0 has a push out").isEqualTo(HostStreams.Gate.NONE);
-        gate.leave(0, true);
+        assertThat(gate.enter(NOW)).as("the others are full or closed: connection 2 opens").isEqualTo(2);
+        assertThat(gate.enter(NOW)).as("one opens at a time").isEqualTo(NONE);
+        answered(gate, 0);
         assertThat(gate.enter(NOW)).as("connection 0 answered again").isZero();
     }
 
     @Test
-    void aWaiterTakesASlotThatFreesOnAnyConnection() throws Exception {
-        var gate = new HostStreams(1, 2).gate(FCM);
+    void aConnectionWhoseFirstPushGotNoAnswerIsNotTriedNextTheFollowingOneIs() throws Exception {
+        var gate = gate(1, 3);
+        assertThat(gate.enter(NOW)).isZero();
+
+        unanswered(gate, 0);
+
+        assertThat(gate.enter(NOW)).isEqualTo(1);
+        unanswered(gate, 1);
+        assertThat(gate.enter(NOW)).isEqualTo(2);
+        answered(gate, 2);
+        assertThat(gate.enter(NOW)).as("connection 2 is open").isEqualTo(2);
+    }
+
+    @Test
+    void whenASecondConnectionOpensEveryWaiterUpToItsLimitGoesAtOnce() throws Exception {
+        var gate = gate(2, 2);
         gate.enter(NOW);
-        gate.leave(0, true);
+        answered(gate, 0);
+        gate.enter(NOW);
+        gate.enter(NOW);
+        assertThat(gate.enter(NOW)).isEqualTo(1);
+        var waiters = waiters(gate, 2);
+
+        answered(gate, 1);
+
+        for (var waiter : waiters) {
+            assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aWaiterTakesASlotThatFreesOnAnyConnection() throws Exception {
+        var gate = gate(1, 2);
+        gate.enter(NOW);
+        answered(gate, 0);
         gate.enter(NOW);
         gate.enter(NOW); // opens connection 1
-        gate.leave(1, true);
+        answered(gate, 1);
         gate.enter(NOW);
-        var entered = new CompletableFuture<Integer>();
-        var waiter = new Thread(() -> {
-            try {
-                entered.complete(gate.enter(LONG));
-            } catch (InterruptedException e) {
-                entered.completeExceptionally(e);
-            }
-        });
-        waiter.start();
-        awaitWaiting(java.util.List.of(waiter));
+        var waiter = waiters(gate, 1).get(0);
 
-        gate.leave(1, true);
+        answered(gate, 1);
 
-        assertThat(entered.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(1);
     }
 
     @Test
@@ -197,11 +252,38 @@ class HostStreamsTest {
 
     @Test
     void plainHttpHostsAndALimitOfZeroAreNotCapped() throws Exception {
-        assertThat(new HostStreams(100, 1).gate(URI.create("http://127.0.0.1:8080/push/a"))).isSameAs(HostStreams.Gate.OPEN);
-        var open = new HostStreams(0, 1).gate(FCM);
+        assertThat(new HostStreams(100, 4).gate(URI.create("http://127.0.0.1:8080/push/a"))).isSameAs(HostStreams.Gate.OPEN);
+        var open = new HostStreams(0, 4).gate(FCM);
 
         for (int i = 0; i < 1000; i++) {
             assertThat(open.enter(NOW)).isZero();
+        }
+    }
+
+    /** count threads waiting in the gate (each result: the connection it entered on), once all of them wait. */
+    static List<CompletableFuture<Integer>> waiters(HostStreams.Gate gate, int count) throws InterruptedException {
+        var waiters = new ArrayList<CompletableFuture<Integer>>();
+        var threads = new ArrayList<Thread>();
+        for (int i = 0; i < count; i++) {
+            var entered = new CompletableFuture<Integer>();
+            waiters.add(entered);
+            threads.add(new Thread(() -> {
+                try {
+                    entered.complete(gate.enter(LONG));
+                } catch (InterruptedException e) {
+                    entered.completeExceptionally(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        awaitWaiting(threads);
+        return waiters;
+    }
+
+    /** Until every thread waits in the gate's timed wait (the only timed wait these threads reach). */
+    static void awaitWaiting(List<Thread> threads) throws InterruptedException {
+        while (!threads.stream().allMatch(thread -> thread.getState() == Thread.State.TIMED_WAITING)) {
+            Thread.sleep(1);
         }
     }
 }
