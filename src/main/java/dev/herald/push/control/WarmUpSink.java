@@ -30,7 +30,7 @@ public final class WarmUpSink implements AutoCloseable {
 
     static final byte[] CREATED = "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     static final int MAX_LINE = 8192;
-    /** Connections waiting to be accepted: the Dispatcher opens up to herald.push.max-in-flight at once. */
+    /** Connections waiting to be accepted: the Dispatcher opens up to herald.delivery.max-in-flight at once. */
     static final int BACKLOG = 1024;
 
     final ServerSocket socket;
