@@ -28,16 +28,19 @@ final class HostStreams {
     final int connections;
     /** System.nanoTime, or a test's clock. */
     final LongSupplier clock;
+    /** Told each time a push starts to wait at a gate, holding the gate's monitor (tests wait on it); else nothing. */
+    final Runnable waits;
     final Map<String, Gate> gates = new ConcurrentHashMap<>();
 
     HostStreams(int limit, int connections) {
-        this(limit, connections, System::nanoTime);
+        this(limit, connections, System::nanoTime, Gate.NOTHING);
     }
 
-    HostStreams(int limit, int connections, LongSupplier clock) {
+    HostStreams(int limit, int connections, LongSupplier clock, Runnable waits) {
         this.limit = limit;
         this.connections = connections;
         this.clock = clock;
+        this.waits = waits;
     }
 
     /** The time a push enters its gate, for leave. */
@@ -51,7 +54,7 @@ final class HostStreams {
             return Gate.OPEN;
         }
         String key = endpoint.getHost().toLowerCase(Locale.ROOT) + ":" + endpoint.getPort();
-        return gates.computeIfAbsent(key, k -> new Gate(limit, connections, clock));
+        return gates.computeIfAbsent(key, k -> new Gate(limit, connections, clock, waits));
     }
 
     /** One host's connections: how many pushes each has in flight, and whether it is known to be open (warm). */
@@ -59,10 +62,12 @@ final class HostStreams {
 
         /** enter's answer when no slot came in time. */
         static final int NONE = -1;
-        static final Gate OPEN = new Gate(0, 1, System::nanoTime);
+        static final Runnable NOTHING = () -> { };
+        static final Gate OPEN = new Gate(0, 1, System::nanoTime, NOTHING);
 
         final int limit;
         final LongSupplier clock;
+        final Runnable waits;
         final int[] inFlight;
         final boolean[] warm;
         final long[] lastAnswer;
@@ -71,9 +76,10 @@ final class HostStreams {
         /** Where the search for a connection to open starts: 0, or the one after a connection whose probe got no answer. */
         int nextProbe;
 
-        Gate(int limit, int connections, LongSupplier clock) {
+        Gate(int limit, int connections, LongSupplier clock, Runnable waits) {
             this.limit = limit;
             this.clock = clock;
+            this.waits = waits;
             this.inFlight = new int[connections];
             this.warm = new boolean[connections];
             this.lastAnswer = new long[connections];
@@ -102,6 +108,7 @@ final class HostStreams {
                     notify(); // a wake-up this thread may have taken goes on to the next waiter
                     return NONE;
                 }
+                waits.run(); // still holding the monitor: whoever takes it next finds this push waiting
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
         }

@@ -21,9 +21,11 @@ class HostStreamsTest {
 
     /** The gates' clock (nanoseconds): it moves only when a test moves it. */
     final AtomicLong clock = new AtomicLong(1_000);
+    /** One permit each time a push starts to wait in a gate. */
+    final Semaphore waits = new Semaphore(0);
 
     HostStreams.Gate gate(int limit, int connections) {
-        return new HostStreams(limit, connections, clock::get).gate(FCM);
+        return new HostStreams(limit, connections, clock::get, waits::release).gate(FCM);
     }
 
     /** A push on this connection ends with an answer, a moment after everything before. */
@@ -104,7 +106,7 @@ class HostStreamsTest {
             }
         });
         waiter.start();
-        awaitWaiting(List.of(waiter));
+        awaitWaiting(1);
 
         answered(gate, 0);
 
@@ -145,7 +147,7 @@ class HostStreamsTest {
             }));
         }
         threads.forEach(Thread::start);
-        awaitWaiting(threads);
+        awaitWaiting(threads.size());
 
         for (int i = 0; i < 3; i++) {
             answered(gate, 0);
@@ -261,7 +263,7 @@ class HostStreamsTest {
     }
 
     /** count threads waiting in the gate (each result: the connection it entered on), once all of them wait. */
-    static List<CompletableFuture<Integer>> waiters(HostStreams.Gate gate, int count) throws InterruptedException {
+    List<CompletableFuture<Integer>> waiters(HostStreams.Gate gate, int count) throws InterruptedException {
         var waiters = new ArrayList<CompletableFuture<Integer>>();
         var threads = new ArrayList<Thread>();
         for (int i = 0; i < count; i++) {
@@ -276,14 +278,15 @@ class HostStreamsTest {
             }));
         }
         threads.forEach(Thread::start);
-        awaitWaiting(threads);
+        awaitWaiting(threads.size());
         return waiters;
     }
 
-    /** Until every thread waits in the gate's timed wait (the only timed wait these threads reach). */
-    static void awaitWaiting(List<Thread> threads) throws InterruptedException {
-        while (!threads.stream().allMatch(thread -> thread.getState() == Thread.State.TIMED_WAITING)) {
-            Thread.sleep(1);
-        }
+    /**
+     * Until count pushes wait in the gate. The gate reports a wait while it still holds its monitor, so the test's next
+     * enter or leave (which take that monitor) comes after those pushes are waiting.
+     */
+    void awaitWaiting(int count) throws InterruptedException {
+        assertThat(waits.tryAcquire(count, 10, TimeUnit.SECONDS)).as("%d pushes waiting in the gate", count).isTrue();
     }
 }
