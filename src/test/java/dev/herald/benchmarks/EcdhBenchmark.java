@@ -50,25 +50,23 @@ public class EcdhBenchmark {
 
     @Benchmark
     public byte[] jdkDefault() throws Exception {
-        KeyAgreement agreement = KeyAgreement.getInstance("ECDH");
-        agreement.init(jdkSender.getPrivate());
-        agreement.doPhase(receiver.getPublic(), true);
-        return agreement.generateSecret();
+        return agree(KeyAgreement.getInstance("ECDH"), jdkSender);
     }
 
     @Benchmark
     public byte[] bouncyCastle() throws Exception {
-        KeyAgreement agreement = KeyAgreement.getInstance("ECDH", bouncyCastle);
-        agreement.init(bcSender.getPrivate());
-        agreement.doPhase(receiver.getPublic(), true);
-        return agreement.generateSecret();
+        return agree(KeyAgreement.getInstance("ECDH", bouncyCastle), bcSender);
     }
 
     /** The receiver's key comes from another provider, as a browser's does, so Conscrypt converts it first. */
     @Benchmark
     public byte[] conscrypt() throws Exception {
-        KeyAgreement agreement = KeyAgreement.getInstance("ECDH", conscrypt);
-        agreement.init(conscryptSender.getPrivate());
+        return agree(KeyAgreement.getInstance("ECDH", conscrypt), conscryptSender);
+    }
+
+    /** One ECDH of sender's private key with the receiver's public key (the key pair is made once, in setUp). */
+    byte[] agree(KeyAgreement agreement, KeyPair sender) throws Exception {
+        agreement.init(sender.getPrivate());
         agreement.doPhase(receiver.getPublic(), true);
         return agreement.generateSecret();
     }
